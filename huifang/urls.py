@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("huifang.core.urls")),
+    path("accounts/", include("huifang.accounts.urls")),
+    path("customers/", include("huifang.customers.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.test import Client
+from hypothesis import HealthCheck, settings
+
+from huifang.accounts.models import Department, Role, Team, User
+
+# Wall-clock deadlines flake on a loaded 2-core CI machine; behaviour is what we test.
+settings.register_profile(
+    "huifang", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=200
+)
+settings.load_profile("huifang")
+
+PASSWORD = "Secret-pass-2026"
+
+
+@functools.cache
+def password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per process.
+    return make_password(PASSWORD)
+
+
+def make_user(*, username: str, role: str, **fields: Any) -> User:
+    return User.objects.create(
+        username=username,
+        role=role,
+        password=password_hash(),
+        is_staff=role == Role.ADMIN,
+        **fields,
+    )
+
+
+@dataclass
+class Org:
+    """A small organisation: one admin, one supervisor, agents in two teams, a technician."""
+
+    east: Team
+    south: Team
+    tech: Department
+    admin: User
+    supervisor: User
+    agent: User
+    other_agent: User
+    technician: User
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def org(db: Any) -> Org:
+    east = Team.objects.create(name="华东回访组")
+    south = Team.objects.create(name="华南回访组")
+    tech = Department.objects.create(name="技术支持部", code="tech")
+    make = make_user
+    return Org(
+        east=east,
+        south=south,
+        tech=tech,
+        admin=make(username="admin", role=Role.ADMIN, full_name="管理员"),
+        supervisor=make(
+            username="zhuguan",
+            role=Role.SUPERVISOR,
+            full_name="周主管",
+            team=east,
+        ),
+        agent=make(username="agent", role=Role.AGENT, full_name="王小燕", team=east),
+        other_agent=make(username="agent3", role=Role.AGENT, full_name="黄嘉怡", team=south),
+        technician=make(
+            username="jishu",
+            role=Role.TECHNICIAN,
+            full_name="赵工",
+            department=tech,
+        ),
+    )
