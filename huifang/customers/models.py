@@ -17,6 +17,19 @@ class ProductClass(models.TextChoices):
     LOW_PRICE_FAST_MOVING = "low_price_fast_moving", _("Low-price fast-moving")
 
 
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("Email")
+    WECHAT = "wechat", _("WeChat")
+
+
+class ContactLevel(models.IntegerChoices):
+    LESS = -1, _("Less contact")
+    NORMAL = 0, _("Normal")
+    MORE = 1, _("More contact")
+
+
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=80)
     company = models.CharField(_("company"), max_length=120, blank=True)
@@ -40,6 +53,19 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name="customers",
     )
+    # Contact preferences (C5, F6): always honoured by the planner.
+    preferred_channel = models.CharField(
+        _("preferred channel"), max_length=10, choices=Channel.choices, blank=True
+    )
+    preferred_window_start = models.TimeField(_("preferred contact from"), null=True, blank=True)
+    preferred_window_end = models.TimeField(_("preferred contact until"), null=True, blank=True)
+    refused_channels = models.JSONField(_("refused channels"), default=list, blank=True)
+    opted_out = models.BooleanField(_("do not follow up (opt-out)"), default=False)
+    contact_level = models.SmallIntegerField(
+        _("contact frequency wish"), choices=ContactLevel.choices, default=ContactLevel.NORMAL
+    )
+    # Kept up to date by the ticket side; routine care is deferred after a complaint (F6).
+    last_complaint_at = models.DateTimeField(_("last complaint"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
