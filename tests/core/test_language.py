@@ -16,12 +16,15 @@ def test_it_switches_to_english_and_back(org: Org) -> None:
     assert "您好，王小燕" in client.get(reverse("core:home")).content.decode()
 
 
-def test_the_browser_language_does_not_override_the_chinese_default(client: Client) -> None:
+def test_a_french_browser_gets_the_chinese_default(client: Client) -> None:
     # Chinese first: a browser asking for French still gets Chinese.
     page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "售后回访管理系统" in page
 
 
-def test_an_english_browser_gets_english(client: Client) -> None:
+def test_an_english_browser_still_gets_chinese_until_english_is_chosen(client: Client) -> None:
     page = client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert "售后回访管理系统" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("accounts:login")).content.decode()
     assert "After-sales follow-up management" in page

@@ -128,6 +128,10 @@ class Command(BaseCommand):
                     tier,
                     owner.pk,
                     owner.team_id,
+                    "",  # preferred channel: unknown until asked (F6)
+                    "[]",  # refused channels
+                    False,  # opted out
+                    0,  # contact level: normal
                     now,
                     now,
                 )
@@ -156,6 +160,10 @@ class Command(BaseCommand):
                 "tier",
                 "owner_id",
                 "team_id",
+                "preferred_channel",
+                "refused_channels",
+                "opted_out",
+                "contact_level",
                 "created_at",
                 "updated_at",
             ],
