@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "huifang.core",
     "huifang.accounts",
     "huifang.customers",
+    "huifang.audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("huifang.core.urls")),
     path("accounts/", include("huifang.accounts.urls")),
     path("customers/", include("huifang.customers.urls")),
+    path("audit/", include("huifang.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("django-admin/", admin.site.urls),
 ]
