@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
@@ -12,15 +13,19 @@ from tqdm import tqdm
 
 from huifang.core.bulk import insert_rows, next_id, reset_sequences
 from huifang.customers import demo_data
+from huifang.customers.classify import Rules, classify, customer_facts
 from huifang.customers.demo_users import ensure_demo_users
-from huifang.customers.models import Contact, Customer, Product, Purchase
-from huifang.domain.classification import PurchaseFact, customer_tier, product_class
+from huifang.customers.models import ArchiveSettings, Contact, Customer, Product, Purchase
+from huifang.customers.phones import last_four
+from huifang.customers.search_keys import company_key, name_keys
+from huifang.domain.classification import PurchaseFact, product_class
 
 CHUNK = 5_000
 
 
 class Command(BaseCommand):
     help = "Create demo users, products, customers and purchases (deterministic by --seed)."
+    rules: Rules
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--customers", type=int, default=200, help="how many customers")
@@ -43,7 +48,9 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             agents = ensure_demo_users()
-            products = self._products()
+            archive = ArchiveSettings.load()
+            products = self._products(archive)
+            self.rules = archive.classification_rules()
         first = next_id(Customer)
         progress = tqdm(
             total=count, unit="customer", disable=options["no_progress"], desc="demo customers"
@@ -60,7 +67,7 @@ class Command(BaseCommand):
         reset_sequences(Customer, Contact, Purchase)
         self.stdout.write(self.style.SUCCESS(f"Created {count} demo customers (seed {seed})."))
 
-    def _products(self) -> list[Product]:
+    def _products(self, archive: ArchiveSettings) -> list[Product]:
         result = []
         for item in demo_data.products():
             product, _ = Product.objects.update_or_create(
@@ -70,7 +77,9 @@ class Command(BaseCommand):
                     "model": item.model,
                     "line": item.line,
                     "unit_price": item.unit_price,
-                    "product_class": product_class(item.unit_price).value,
+                    "product_class": product_class(
+                        item.unit_price, archive.product_thresholds()
+                    ).value,
                     "repurchase_cycle_days": item.repurchase_cycle_days,
                 },
             )
@@ -116,7 +125,8 @@ class Command(BaseCommand):
                     )
                 )
                 purchase_id += 1
-            tier = customer_tier(facts, today).value
+            classified = classify(customer_facts(facts, None, False), today, self.rules)
+            pinyin, initials = name_keys(person.name)
             customer_rows.append(
                 (
                     customer_id,
@@ -125,13 +135,21 @@ class Command(BaseCommand):
                     person.region,
                     person.city,
                     person.industry,
-                    tier,
+                    classified.tier,
                     owner.pk,
                     owner.team_id,
                     "",  # preferred channel: unknown until asked (F6)
                     "[]",  # refused channels
                     False,  # opted out
                     0,  # contact level: normal
+                    json.dumps(classified.flags),
+                    classified.high_value,
+                    classified.potential,
+                    classified.churn_risk,
+                    today,
+                    pinyin,
+                    initials,
+                    company_key(person.company),
                     now,
                     now,
                 )
@@ -142,6 +160,7 @@ class Command(BaseCommand):
                     customer_id,
                     person.name,
                     person.phone,
+                    last_four(person.phone),
                     person.email,
                     person.wechat_id,
                     True,
@@ -164,6 +183,14 @@ class Command(BaseCommand):
                 "refused_channels",
                 "opted_out",
                 "contact_level",
+                "flags",
+                "segment_high_value",
+                "segment_potential",
+                "segment_churn_risk",
+                "classified_on",
+                "name_pinyin",
+                "name_initials",
+                "company_key",
                 "created_at",
                 "updated_at",
             ],
@@ -171,7 +198,16 @@ class Command(BaseCommand):
         )
         insert_rows(
             Contact,
-            ["id", "customer_id", "name", "phone", "email", "wechat_id", "is_primary"],
+            [
+                "id",
+                "customer_id",
+                "name",
+                "phone",
+                "phone_last4",
+                "email",
+                "wechat_id",
+                "is_primary",
+            ],
             contact_rows,
         )
         insert_rows(
