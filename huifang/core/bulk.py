@@ -1,4 +1,4 @@
-"""Fast bulk inserts of plain tuples, for demo data, imports and benchmarks.
+"""Fast bulk inserts of plain tuples, for demo data, imports, planning and benchmarks.
 
 Model instances cost more to build than the database needs to store them; at a million
 rows that difference is minutes. PostgreSQL gets COPY, SQLite a prepared executemany.
@@ -7,31 +7,78 @@ rows that difference is minutes. PostgreSQL gets COPY, SQLite a prepared execute
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, models
 
 
-def insert_rows(
-    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> int:
-    """Insert `rows` (tuples in `columns` order, database column names) into `model`'s table."""
+def _quoted(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
     table = connection.ops.quote_name(model._meta.db_table)
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    count = 0
+    return table, ", ".join(connection.ops.quote_name(c) for c in columns)
+
+
+def _sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    # The sqlite3 module's own datetime adapter is deprecated and keeps the offset; store
+    # what Django itself would store (UTC, naive text).
+    adapt = connection.ops.adapt_datetimefield_value
+    return [
+        tuple(adapt(value) if isinstance(value, datetime) else value for value in row)
+        for row in rows
+    ]
+
+
+def insert_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    ignore_conflicts_on: str | None = None,
+) -> int:
+    """Insert `rows` (tuples in `columns` order, database column names) into `model`'s table.
+
+    With `ignore_conflicts_on` (a unique column), rows whose value is already taken are
+    skipped instead of failing: another writer got there first.
+    """
+    table, quoted = _quoted(model, columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-            with raw.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-                    count += 1
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            batch = list(rows)
-            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})", batch)
-            count = len(batch)
+            return _copy(cursor, table, quoted, rows, ignore_conflicts_on)
+        batch = _sqlite_rows(rows)
+        placeholders = ", ".join(["%s"] * len(columns))
+        conflict = (
+            f" ON CONFLICT ({connection.ops.quote_name(ignore_conflicts_on)}) DO NOTHING"
+            if ignore_conflicts_on
+            else ""
+        )
+        cursor.executemany(
+            f"INSERT INTO {table} ({quoted}) VALUES ({placeholders}){conflict}", batch
+        )
+        return len(batch)
+
+
+def _copy(
+    cursor: Any, table: str, quoted: str, rows: Iterable[Sequence[Any]], conflict: str | None
+) -> int:
+    raw = cursor.cursor  # the psycopg cursor under Django's wrapper
+    target = table
+    if conflict:
+        # COPY cannot skip conflicts: copy into a scratch table, then INSERT … ON CONFLICT.
+        target = "huifang_bulk_scratch"
+        raw.execute(f"DROP TABLE IF EXISTS {target}")
+        raw.execute(f"CREATE TEMP TABLE {target} AS SELECT {quoted} FROM {table} WITH NO DATA")
+    count = 0
+    with raw.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    if conflict:
+        raw.execute(
+            f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM {target} "
+            f'ON CONFLICT ("{conflict}") DO NOTHING'
+        )
+        raw.execute(f"DROP TABLE {target}")
     return count
 
 

@@ -15,6 +15,8 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: tuple[str, ...]
+    # Administration pages gather in one menu so the bar stays short.
+    admin_menu: bool = False
 
     @property
     def url(self) -> str:
@@ -26,10 +28,13 @@ ALL_ROLES = (Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN)
 NAVIGATION = (
     NavItem(_("Home"), "core:home", ALL_ROLES),
     NavItem(_("Customers"), "customers:list", ALL_ROLES),
-    NavItem(_("Users"), "accounts:user_list", (Role.ADMIN,)),
-    NavItem(_("Teams"), "accounts:team_list", (Role.ADMIN,)),
-    NavItem(_("Departments"), "accounts:department_list", (Role.ADMIN,)),
-    NavItem(_("System"), "core:system_status", (Role.ADMIN,)),
+    NavItem(_("Users"), "accounts:user_list", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Teams"), "accounts:team_list", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Departments"), "accounts:department_list", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Rules"), "followups:rule_list", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Contact policy"), "followups:policy", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Calendar"), "workdays:calendar", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("System"), "core:system_status", (Role.ADMIN,), admin_menu=True),
 )
 
 
@@ -38,4 +43,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if not isinstance(user, User):
         return {"nav_items": []}
     items = [item for item in NAVIGATION if user.has_role(*item.roles)]
-    return {"nav_items": items}
+    return {
+        "nav_items": [item for item in items if not item.admin_menu],
+        "admin_nav_items": [item for item in items if item.admin_menu],
+    }

@@ -1,0 +1,146 @@
+"""Turn stored facts (purchases, tiers) into planner events. Plain values in, events out.
+
+Event-triggered follow-ups (delivery, first use) are planned for their whole chain when
+the event happens; time-triggered ones (renewal, repurchase, periodic care) are raised by
+the sweep once their first contact falls inside the planning horizon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from huifang.domain.cadence import CadenceRule, Event, Trigger, select_rule
+from huifang.domain.classification import Flag, ProductClass
+
+# A delivery's last default step is due 90 days later with a 14-day window.
+DELIVERY_LOOKBACK = timedelta(days=105)
+FIRST_USE_LOOKBACK = timedelta(days=3)
+CONSUMABLES = frozenset({ProductClass.MID_PRICE_CONSUMABLE, ProductClass.LOW_PRICE_FAST_MOVING})
+CARE_EPOCH = date(2024, 1, 1)
+DATE_ONLY_AT = time(9)  # a date without a time counts from 09:00 local
+
+
+@dataclass(frozen=True)
+class PurchaseFacts:
+    id: int
+    product_id: int
+    product_class: str
+    purchased_on: date
+    delivered_on: date | None
+    first_used_on: date | None
+    contract_end_on: date | None
+    repurchase_cycle_days: int | None
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    id: int
+    tier: str
+    industry: str
+    segments: frozenset[str]
+
+
+def at_nine(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, DATE_ONLY_AT, tzinfo=tz)
+
+
+def customer_segments(first_purchase_on: date | None, today: date) -> frozenset[str]:
+    if first_purchase_on and (today - first_purchase_on).days > 3 * 365:
+        return frozenset({Flag.LONG_TERM})
+    return frozenset()
+
+
+def care_occurrence(customer_id: int, period_days: int, today: date) -> date:
+    """The customer's care day in the current period; customers spread over the period."""
+    days = (today - CARE_EPOCH).days
+    start = CARE_EPOCH + timedelta(days=days - days % period_days)
+    occurrence = start + timedelta(days=customer_id % period_days)
+    if occurrence < today - timedelta(days=period_days // 2):
+        occurrence += timedelta(days=period_days)
+    return occurrence
+
+
+def customer_events(
+    customer: CustomerFacts,
+    purchases: Sequence[PurchaseFacts],
+    *,
+    rules: Sequence[CadenceRule],
+    now: datetime,
+    horizon: timedelta,
+    tz: ZoneInfo,
+) -> list[Event]:
+    today = now.astimezone(tz).date()
+    horizon_end = today + horizon
+
+    def event(trigger: Trigger, ref: str, occurred: datetime, **extra: object) -> Event:
+        return Event(
+            trigger=trigger,
+            customer_id=customer.id,
+            occurred_at=occurred,
+            source_ref=ref,
+            tier=customer.tier,
+            industry=customer.industry or None,
+            segments=customer.segments,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    events: list[Event] = []
+    latest_by_product: dict[int, PurchaseFacts] = {}
+    for p in purchases:
+        if p.delivered_on and today - DELIVERY_LOOKBACK <= p.delivered_on <= today:
+            events.append(
+                event(
+                    Trigger.DELIVERY,
+                    f"purchase:{p.id}",
+                    at_nine(p.delivered_on, tz),
+                    product_class=p.product_class,
+                )
+            )
+        if p.first_used_on and today - FIRST_USE_LOOKBACK <= p.first_used_on <= today:
+            events.append(
+                event(
+                    Trigger.FIRST_USE,
+                    f"purchase:{p.id}",
+                    at_nine(p.first_used_on, tz),
+                    product_class=p.product_class,
+                )
+            )
+        # Renewal: the default rule calls 60 days ahead with a 30-day window.
+        if p.contract_end_on and today < p.contract_end_on <= horizon_end + timedelta(days=60):
+            events.append(
+                event(
+                    Trigger.RENEWAL_APPROACHING,
+                    f"renewal:purchase:{p.id}",
+                    now,
+                    product_class=p.product_class,
+                    reference_at=at_nine(p.contract_end_on, tz),
+                )
+            )
+        if p.product_class in CONSUMABLES and p.repurchase_cycle_days:
+            latest = latest_by_product.get(p.product_id)
+            if latest is None or latest.purchased_on < p.purchased_on:
+                latest_by_product[p.product_id] = p
+    for p in latest_by_product.values():
+        assert p.repurchase_cycle_days
+        due = p.purchased_on + timedelta(days=p.repurchase_cycle_days)
+        if today <= due <= horizon_end + timedelta(days=3):
+            events.append(
+                event(
+                    Trigger.REPURCHASE_DUE,
+                    f"repurchase:purchase:{p.id}",
+                    now,
+                    product_class=p.product_class,
+                    reference_at=at_nine(due, tz),
+                )
+            )
+    care = select_rule(event(Trigger.PERIODIC_CARE, "care", now), rules)
+    if care is not None and care.repeat_every is not None:
+        period = care.repeat_every.amount
+        day = care_occurrence(customer.id, period, today)
+        if day <= horizon_end:
+            occurred = max(at_nine(day, tz), now)
+            events.append(event(Trigger.PERIODIC_CARE, f"care:{care.code}:{day}", occurred))
+    return events

@@ -1,0 +1,326 @@
+"""Writes of the follow-up engine: receive events, plan, sweep and re-plan.
+
+Planning for one customer always happens under that customer's row lock (SELECT … FOR
+UPDATE on PostgreSQL; SQLite transactions here are IMMEDIATE and so serialised), and
+every follow-up row has a unique dedupe key: several workers planning the same events
+cannot create a duplicate or lose one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+
+from huifang.core.bulk import insert_rows
+from huifang.customers.models import Customer, Purchase
+from huifang.domain.cadence import Event, Trigger
+from huifang.domain.calendar import WorkingCalendar
+from huifang.followups.context import PlanContext, load_context
+from huifang.followups.events import (
+    CustomerFacts,
+    PurchaseFacts,
+    customer_events,
+    customer_segments,
+)
+from huifang.followups.loading import (
+    contacts_by_customer,
+    customer_rows,
+    existing_by_customer,
+    known_keys,
+)
+from huifang.followups.models import ContactAttempt, FollowUp, FollowUpStatus, PlanningEvent
+from huifang.followups.planner import (
+    CustomerRow,
+    PlannedRow,
+    channel_of,
+    history_since,
+    plan_customer,
+    reasons_json,
+    wanted_followups,
+)
+
+
+class PlanningError(ValueError):
+    """An event the planner cannot accept, with a message a person can act on."""
+
+
+@dataclass
+class PlanResult:
+    customers: int = 0
+    events: int = 0
+    removed: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    @property
+    def planned(self) -> int:
+        return self.by_status[FollowUpStatus.PLANNED]
+
+    @property
+    def merged(self) -> int:
+        return self.by_status[FollowUpStatus.MERGED]
+
+    @property
+    def suppressed(self) -> int:
+        return self.by_status[FollowUpStatus.SUPPRESSED]
+
+    def absorb(self, other: PlanResult) -> None:
+        self.customers += other.customers
+        self.events += other.events
+        self.removed += other.removed
+        for status, count in other.by_status.items():
+            self.by_status[status] += count
+
+
+FOLLOWUP_COLUMNS = (
+    "customer_id", "rule_code", "step_index", "trigger", "source_ref", "purpose", "channel",
+    "due_start", "due_end", "scheduled_at", "importance", "routine", "announce_day_before",
+    "script", "questionnaire", "status", "merged_into_key", "reasons", "owner_id",
+    "dedupe_key", "planned_at",
+)  # fmt: skip
+
+
+def _write(rows: Iterable[PlannedRow], now: datetime, calendar: WorkingCalendar) -> None:
+    def values(row: PlannedRow) -> tuple[object, ...]:
+        f, adjustment = row.followup, row.adjustment
+        reasons = json.dumps(reasons_json(adjustment, calendar), ensure_ascii=False)
+        return (
+            f.customer_id, f.rule_code, f.step_index, str(f.trigger), f.source_ref, f.purpose,
+            str(channel_of(adjustment)), f.due_start, f.due_end, adjustment.at, f.importance,
+            f.routine, f.announce_day_before, f.script, f.questionnaire, row.status,
+            adjustment.merged_into or "", reasons,
+            row.owner_id, f.dedupe_key, now,
+        )  # fmt: skip
+
+    # Another planner may have written the same follow-up first: its row stands.
+    insert_rows(
+        FollowUp, FOLLOWUP_COLUMNS, (values(row) for row in rows), ignore_conflicts_on="dedupe_key"
+    )
+
+
+EventsFor = Callable[[CustomerRow, frozenset[str]], list[Event]]
+
+
+def _plan_customers(
+    ctx: PlanContext,
+    customers: Sequence[CustomerRow],
+    events_for: EventsFor,
+    first_purchases: dict[int, date],
+    scope: Q,
+) -> PlanResult:
+    result = PlanResult(customers=len(customers))
+    existing = existing_by_customer(scope)
+    contacts = contacts_by_customer(scope, history_since(ctx))
+    known = known_keys(scope)
+    rows: list[PlannedRow] = []
+    for customer in customers:
+        segments = customer_segments(first_purchases.get(customer.id), ctx.today)
+        events = events_for(customer, segments)
+        result.events += len(events)
+        wanted = [f for f in wanted_followups(ctx, events) if f.dedupe_key not in known]
+        rows.extend(
+            plan_customer(
+                ctx,
+                customer,
+                segments,
+                wanted,
+                existing=existing.get(customer.id, []),
+                past_contacts=contacts.get(customer.id, []),
+                owner_id=customer.assignee(),
+            )
+        )
+    for row in rows:
+        result.by_status[row.status] += 1
+    _write(rows, ctx.now, ctx.calendar)
+    return result
+
+
+def _drop_unstarted(scope: Q, now: datetime) -> int:
+    """Remove follow-ups nobody has touched yet, so a re-plan can plan them afresh."""
+    untouched = (
+        FollowUp.objects.filter(scope)
+        .filter(
+            Q(status=FollowUpStatus.PLANNED)
+            | Q(status__in=(FollowUpStatus.MERGED, FollowUpStatus.SUPPRESSED), due_end__gt=now)
+        )
+        .exclude(Exists(ContactAttempt.objects.filter(followup=OuterRef("pk"))))
+    )
+    # No model signals or cascades concern these rows; a plain DELETE is enough and fast.
+    return int(untouched._raw_delete(untouched.db))
+
+
+def _domain_event(row: PlanningEvent, customer: CustomerRow, segments: frozenset[str]) -> Event:
+    return Event(
+        trigger=Trigger(row.trigger),
+        customer_id=row.customer_id,
+        occurred_at=row.occurred_at,
+        source_ref=row.source_ref,
+        tier=customer.tier,
+        product_class=row.product_class or None,
+        problem_nature=row.problem_nature or None,
+        severity=row.severity or None,
+        industry=customer.industry or None,
+        segments=segments,
+        reference_at=row.reference_at,
+    )
+
+
+def _first_purchases(scope: Q) -> dict[int, date]:
+    firsts: dict[int, date] = {}
+    rows = Purchase.objects.filter(scope).order_by("customer_id", "purchased_on")
+    for customer_id, purchased_on in rows.values_list("customer_id", "purchased_on"):
+        firsts.setdefault(customer_id, purchased_on)
+    return firsts
+
+
+@transaction.atomic
+def event_receive(
+    *,
+    source_ref: str,
+    trigger: str,
+    customer_id: int,
+    occurred_at: datetime,
+    now: datetime,
+    reference_at: datetime | None = None,
+    product_class: str = "",
+    problem_nature: str = "",
+    severity: str = "",
+) -> PlanningEvent:
+    """Record an event and plan its follow-ups at once; the same source_ref twice is a no-op."""
+    if trigger not in set(Trigger):
+        raise PlanningError(f"unknown trigger {trigger!r}")
+    if not source_ref:
+        raise PlanningError("an event needs a source reference (its id in the source system)")
+    # The customer's row lock serialises every planner working on this customer.
+    customers = customer_rows(
+        Customer.objects.select_for_update(of=("self",)).filter(pk=customer_id)
+    )
+    if not customers:
+        raise PlanningError(f"customer {customer_id} does not exist")
+    event, _ = PlanningEvent.objects.get_or_create(
+        source_ref=source_ref,
+        defaults={
+            "trigger": trigger,
+            "customer_id": customer_id,
+            "occurred_at": occurred_at,
+            "reference_at": reference_at,
+            "product_class": product_class,
+            "problem_nature": problem_nature,
+            "severity": severity,
+        },
+    )
+    if event.customer_id != customer_id:
+        raise PlanningError(f"{source_ref} already belongs to customer {event.customer_id}")
+    if event.planned_at is not None:
+        return event
+    scope = Q(customer_id=customer_id)
+    _plan_customers(
+        load_context(now),
+        customers,
+        lambda customer, segments: [_domain_event(event, customer, segments)],
+        _first_purchases(scope),
+        scope,
+    )
+    event.planned_at = now
+    event.save(update_fields=["planned_at"])
+    return event
+
+
+def _purchase_facts(scope: Q) -> dict[int, list[PurchaseFacts]]:
+    purchases: dict[int, list[PurchaseFacts]] = defaultdict(list)
+    rows = Purchase.objects.filter(scope).values_list(
+        "customer_id", "id", "product_id", "product__product_class", "purchased_on",
+        "delivered_on", "first_used_on", "contract_end_on", "product__repurchase_cycle_days",
+    )  # fmt: skip
+    for customer_id, *facts in rows:
+        purchases[customer_id].append(PurchaseFacts(*facts))  # type: ignore[arg-type]
+    return purchases
+
+
+@transaction.atomic
+def followups_plan_range(
+    *, now: datetime, first_id: int, last_id: int, replace: bool, ctx: PlanContext | None = None
+) -> PlanResult:
+    """Plan time- and event-triggered follow-ups for customers first_id..last_id.
+
+    replace=True is a re-plan: follow-ups still only planned (not started, not done) are
+    dropped and planned again under the current rules.
+    """
+    ctx = ctx or load_context(now)
+    scope = Q(customer_id__gte=first_id, customer_id__lte=last_id)
+    customers = customer_rows(
+        Customer.objects.select_for_update(of=("self",))
+        .filter(id__gte=first_id, id__lte=last_id)
+        .order_by("id")
+    )
+    if not customers:
+        return PlanResult()
+    removed = _drop_unstarted(scope, now) if replace else 0
+    purchases = _purchase_facts(scope)
+    firsts = {cid: min(p.purchased_on for p in facts) for cid, facts in purchases.items() if facts}
+
+    def events_for(customer: CustomerRow, segments: frozenset[str]) -> list[Event]:
+        facts = CustomerFacts(customer.id, customer.tier, customer.industry or "", segments)
+        return customer_events(
+            facts, purchases.get(customer.id, []), rules=ctx.rules, now=now,
+            horizon=ctx.horizon, tz=ctx.calendar.tz,
+        )  # fmt: skip
+
+    result = _plan_customers(ctx, customers, events_for, firsts, scope)
+    result.removed = removed
+    return result
+
+
+def _plan_range_in_child(args: tuple[datetime, int, int, bool]) -> PlanResult:
+    now, first_id, last_id, replace = args
+    return followups_plan_range(now=now, first_id=first_id, last_id=last_id, replace=replace)
+
+
+def followups_plan_all(
+    *,
+    now: datetime,
+    replace: bool,
+    chunk: int = 2000,
+    workers: int = 1,
+    progress: Callable[[int], object] | None = None,
+) -> PlanResult:
+    """Plan every customer, chunk by chunk (each chunk its own transaction).
+
+    replace=False is the periodic sweep (adds what came into the horizon);
+    replace=True is the full re-plan after rules or the calendar changed.
+    """
+    from django.db import connections
+    from django.db.models import Max, Min
+
+    bounds = Customer.objects.aggregate(low=Min("id"), high=Max("id"))
+    total = PlanResult()
+    if bounds["low"] is None:
+        return total
+    ranges = [
+        (now, start, min(start + chunk - 1, bounds["high"]), replace)
+        for start in range(bounds["low"], bounds["high"] + 1, chunk)
+    ]
+
+    def merge(part: PlanResult) -> None:
+        total.absorb(part)
+        if progress:
+            progress(part.customers)
+
+    if workers <= 1:
+        ctx = load_context(now)
+        for _, first_id, last_id, _ in ranges:
+            merge(followups_plan_range(now=now, first_id=first_id, last_id=last_id,
+                                       replace=replace, ctx=ctx))  # fmt: skip
+    else:
+        import multiprocessing
+
+        connections.close_all()  # children must open their own connections
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap_unordered(_plan_range_in_child, ranges):
+                merge(part)
+    return total

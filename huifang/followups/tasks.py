@@ -1,0 +1,23 @@
+"""Background jobs of the follow-up engine: thin adapters around services."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from huey import crontab
+from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+
+from huifang.followups import services
+
+
+@db_periodic_task(crontab(minute="30", hour="1"))
+@HUEY.lock_task("followups-sweep")
+def nightly_sweep() -> None:
+    """Raise the time-triggered follow-ups (renewal, repurchase, care) entering the horizon."""
+    services.followups_plan_all(now=timezone.now(), replace=False)
+
+
+@db_task()
+@HUEY.lock_task("followups-replan")
+def replan_all() -> None:
+    """After rules, calendar or policy changed: re-plan everything not yet started."""
+    services.followups_plan_all(now=timezone.now(), replace=True)
