@@ -81,3 +81,11 @@ def org(db: Any) -> Org:
             department=tech,
         ),
     )
+
+
+@pytest.fixture(autouse=True, scope="session")
+def tasks_run_immediately() -> None:
+    """Background tasks run inline in tests: a view's effect is visible when it returns."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True

@@ -28,11 +28,13 @@ ALL_ROLES = (Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN)
 NAVIGATION = (
     NavItem(_("Home"), "core:home", ALL_ROLES),
     NavItem(_("Customers"), "customers:list", ALL_ROLES),
+    NavItem(_("Imports"), "customers:import_list", (Role.SUPERVISOR, Role.ADMIN)),
     NavItem(_("Users"), "accounts:user_list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Teams"), "accounts:team_list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Departments"), "accounts:department_list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Rules"), "followups:rule_list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Contact policy"), "followups:policy", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Feature releases"), "followups:releases", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Calendar"), "workdays:calendar", (Role.ADMIN,), admin_menu=True),
     NavItem(_("System"), "core:system_status", (Role.ADMIN,), admin_menu=True),
 )

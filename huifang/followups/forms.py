@@ -7,7 +7,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from huifang.core.forms import BootstrapFormMixin
-from huifang.customers.models import ProductClass, Tier
+from huifang.customers.models import Product, ProductClass, Tier
 from huifang.domain.cadence import ProblemNature
 from huifang.followups.models import Blackout, CadenceRule, CadenceStep, ContactPolicy
 
@@ -123,3 +123,19 @@ class BlackoutForm(BootstrapFormMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("ends_on", _("The end date is before the start date."))
         return cleaned
+
+
+class FeatureReleaseForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Release"), max_length=120)
+    products = forms.ModelMultipleChoiceField(
+        label=_("Products it concerns"),
+        queryset=Product.objects.order_by("sku"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one product the release concerns.")},
+    )
+    released_at = forms.DateTimeField(
+        label=_("Released at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    note = forms.CharField(
+        label=_("What changed"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

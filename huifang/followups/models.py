@@ -243,3 +243,25 @@ class ContactAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.at:%Y-%m-%d %H:%M} {self.channel}"
+
+
+class FeatureRelease(models.Model):
+    """A product upgrade or feature release: its buyers get a follow-up (F1, S000)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    note = models.TextField(_("what changed"), blank=True)
+    products = models.ManyToManyField("customers.Product", verbose_name=_("products"))
+    released_at = models.DateTimeField(_("released at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    customers_planned = models.PositiveIntegerField(_("customers planned"), default=0)
+
+    class Meta:
+        ordering = ["-released_at"]
+        verbose_name = _("feature release")
+        verbose_name_plural = _("feature releases")
+
+    def __str__(self) -> str:
+        return self.name

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
+from huifang.accounts.models import User
 from huifang.core.bulk import insert_rows
 from huifang.customers.models import Customer, Purchase
 from huifang.domain.cadence import Event, Trigger
@@ -34,7 +35,13 @@ from huifang.followups.loading import (
     existing_by_customer,
     known_keys,
 )
-from huifang.followups.models import ContactAttempt, FollowUp, FollowUpStatus, PlanningEvent
+from huifang.followups.models import (
+    ContactAttempt,
+    FeatureRelease,
+    FollowUp,
+    FollowUpStatus,
+    PlanningEvent,
+)
 from huifang.followups.planner import (
     CustomerRow,
     PlannedRow,
@@ -324,3 +331,82 @@ def followups_plan_all(
             for part in pool.imap_unordered(_plan_range_in_child, ranges):
                 merge(part)
     return total
+
+
+def _plan_recorded_events(events: Sequence[PlanningEvent], now: datetime) -> PlanResult:
+    """Plan already recorded events in one pass (their customers locked, one chunk)."""
+    by_customer: dict[int, list[PlanningEvent]] = defaultdict(list)
+    for event in events:
+        by_customer[event.customer_id].append(event)
+    ids = sorted(by_customer)
+    customers = customer_rows(
+        Customer.objects.select_for_update(of=("self",)).filter(id__in=ids).order_by("id")
+    )
+    scope = Q(customer_id__in=ids)
+    result = _plan_customers(
+        load_context(now),
+        customers,
+        lambda customer, segments: [
+            _domain_event(e, customer, segments) for e in by_customer[customer.id]
+        ],
+        _first_purchases(scope),
+        scope,
+    )
+    PlanningEvent.objects.filter(pk__in=[e.pk for e in events]).update(planned_at=now)
+    return result
+
+
+def release_announce(
+    *,
+    name: str,
+    product_ids: Sequence[int],
+    released_at: datetime,
+    now: datetime,
+    note: str = "",
+    actor: User | None = None,
+    chunk: int = 2000,
+) -> FeatureRelease:
+    """Record a release and plan the feature-release follow-up for every buyer of its products.
+
+    Each customer's event is keyed by the release, so announcing again plans nothing twice.
+    """
+    if not product_ids:
+        raise PlanningError("choose at least one product the release concerns")
+    with transaction.atomic():
+        release = FeatureRelease.objects.create(
+            name=name, note=note, released_at=released_at,
+            created_by=actor,
+        )  # fmt: skip
+        release.products.set(product_ids)
+    buyers = sorted(
+        set(
+            Purchase.objects.filter(product_id__in=product_ids).values_list(
+                "customer_id", flat=True
+            )
+        )
+    )
+    for start in range(0, len(buyers), chunk):
+        with transaction.atomic():
+            PlanningEvent.objects.bulk_create(
+                [
+                    PlanningEvent(
+                        source_ref=f"release:{release.pk}:customer:{customer_id}",
+                        trigger=Trigger.FEATURE_RELEASE,
+                        customer_id=customer_id,
+                        occurred_at=released_at,
+                    )
+                    for customer_id in buyers[start : start + chunk]
+                ],
+                ignore_conflicts=True,
+            )
+            events = list(
+                PlanningEvent.objects.filter(
+                    source_ref__startswith=f"release:{release.pk}:customer:",
+                    customer_id__in=buyers[start : start + chunk],
+                    planned_at__isnull=True,
+                )
+            )
+            _plan_recorded_events(events, now)
+    release.customers_planned = len(buyers)
+    release.save(update_fields=["customers_planned"])
+    return release

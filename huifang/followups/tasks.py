@@ -21,3 +21,21 @@ def nightly_sweep() -> None:
 def replan_all() -> None:
     """After rules, calendar or policy changed: re-plan everything not yet started."""
     services.followups_plan_all(now=timezone.now(), replace=True)
+
+
+@db_task()
+def announce_release(
+    name: str, product_ids: list[int], released_at: str, note: str, actor_id: int | None
+) -> None:
+    from datetime import datetime
+
+    from huifang.accounts.models import User
+
+    services.release_announce(
+        name=name,
+        product_ids=product_ids,
+        released_at=datetime.fromisoformat(released_at),
+        now=timezone.now(),
+        note=note,
+        actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
+    )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("manage/rules/<int:pk>/", views.rule_edit, name="rule_update"),
     path("manage/rules/replan/", views.replan, name="replan"),
     path("manage/contact-policy/", views.policy_edit, name="policy"),
+    path("manage/releases/", views.releases, name="releases"),
     path("manage/blackouts/<int:pk>/delete/", views.blackout_delete, name="blackout_delete"),
     path("followups/customer/<int:customer_id>/", views.customer_plan, name="customer_plan"),
 ]

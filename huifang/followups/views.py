@@ -14,8 +14,20 @@ from huifang.customers.selectors import customers_visible_to
 from huifang.domain.cadence import CadenceError
 from huifang.followups import selectors, tasks
 from huifang.followups.context import STEP_FIELDS, domain_rule_from_data
-from huifang.followups.forms import BlackoutForm, ContactPolicyForm, RuleForm, StepFormSet
-from huifang.followups.models import Blackout, CadenceRule, ContactPolicy, FollowUpStatus
+from huifang.followups.forms import (
+    BlackoutForm,
+    ContactPolicyForm,
+    FeatureReleaseForm,
+    RuleForm,
+    StepFormSet,
+)
+from huifang.followups.models import (
+    Blackout,
+    CadenceRule,
+    ContactPolicy,
+    FeatureRelease,
+    FollowUpStatus,
+)
 
 
 @admin_required
@@ -110,3 +122,21 @@ def customer_plan(request: HttpRequest, customer_id: int) -> HttpResponse:
     followups = [(f, selectors.reason_lines(f)) for f in selectors.customer_plan(customer)]
     context = {"customer": customer, "followups": followups, "statuses": FollowUpStatus}
     return render(request, "followups/customer_plan.html", context)
+
+
+@admin_required
+def releases(request: HttpRequest) -> HttpResponse:
+    form = FeatureReleaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        tasks.announce_release(
+            data["name"],
+            [p.pk for p in data["products"]],
+            data["released_at"].isoformat(),
+            data["note"],
+            request.user.pk,
+        )
+        messages.success(request, _("Release recorded; its buyers' follow-ups are being planned."))
+        return redirect("followups:releases")
+    context = {"form": form, "releases": FeatureRelease.objects.prefetch_related("products")}
+    return render(request, "followups/releases.html", context)

@@ -64,6 +64,14 @@ class TestTicketSolved:
         assert local(light_check.scheduled_at) == "2026-11-30 09:00"
         assert "rest_day" in codes(light_check)
 
+    def test_a_problem_solved_at_lunch_is_checked_when_the_office_reopens(
+        self, make_customer: Any
+    ) -> None:
+        customer = make_customer()
+        solved(customer, sh(2026, 11, 26, 12, 30), problem_nature="normal_problem")
+        [followup] = plan_of(customer)
+        assert local(followup.scheduled_at) == "2026-11-26 14:00"
+
     def test_the_same_event_twice_plans_once(self, make_customer: Any) -> None:
         customer = make_customer()
         solved(customer, THU_10, problem_nature="normal_problem")
