@@ -7,7 +7,7 @@ rows that difference is minutes. PostgreSQL gets COPY, SQLite a prepared execute
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.core.management.color import no_style
@@ -19,14 +19,18 @@ def _quoted(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str
     return table, ", ".join(connection.ops.quote_name(c) for c in columns)
 
 
-def _sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+def _sqlite_value(value: Any) -> Any:
     # The sqlite3 module's own datetime adapter is deprecated and keeps the offset; store
-    # what Django itself would store (UTC, naive text).
-    adapt = connection.ops.adapt_datetimefield_value
-    return [
-        tuple(adapt(value) if isinstance(value, datetime) else value for value in row)
-        for row in rows
-    ]
+    # what Django itself stores for an aware datetime: naive UTC text.
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return value
+
+
+def _sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    return [tuple(_sqlite_value(value) for value in row) for row in rows]
 
 
 def insert_rows(

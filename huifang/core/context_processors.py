@@ -36,6 +36,8 @@ NAVIGATION = (
     NavItem(_("Contact policy"), "followups:policy", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Feature releases"), "followups:releases", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Calendar"), "workdays:calendar", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Archive settings"), "customers:settings", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Audit trail"), "audit:list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("System"), "core:system_status", (Role.ADMIN,), admin_menu=True),
 )
 

@@ -14,7 +14,9 @@ class BootstrapFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            # Option lists are rendered as Bootstrap form-checks by includes/form_fields.html.
+            choice_lists = forms.CheckboxSelectMultiple | forms.RadioSelect
+            if isinstance(widget, forms.CheckboxInput | choice_lists):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 css = "form-select"
