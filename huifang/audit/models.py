@@ -18,6 +18,8 @@ FIELD_LABELS: dict[str, Any] = {
     "tags": _("tags"),
     "merged_from": _("merged from"),
     "row": _("import row"),
+    "orders": _("orders"),
+    "customers": _("customers"),
 }
 
 

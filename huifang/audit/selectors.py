@@ -13,7 +13,7 @@ def entries_for(target: models.Model) -> QuerySet[AuditEntry]:
     """Every entry about ``target``, newest first."""
     return AuditEntry.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=target.pk
-    ).select_related("actor")
+    ).select_related("actor", "target_type")
 
 
 def entry_page(

@@ -6,3 +6,7 @@ class CustomersConfig(AppConfig):
     name = "huifang.customers"
     label = "customers"
     verbose_name = _("Customer archive")
+
+    def ready(self) -> None:
+        # Registers the archive's own timeline providers (purchases, changes).
+        from huifang.customers import timeline  # noqa: F401

@@ -399,7 +399,7 @@ class DuplicatePolicy(models.TextChoices):
 class ImportStatus(models.TextChoices):
     MAPPING = "mapping", _("Waiting for column mapping")
     QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", _("Importing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 

@@ -1,0 +1,1 @@
+"""Importing customers from Excel and CSV files (spec C7)."""

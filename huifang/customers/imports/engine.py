@@ -1,0 +1,748 @@
+"""Run an import: validate every row, group duplicates, match the archive, write in bulk.
+
+Outcome of each data row (they add up to the rows of the file):
+
+* created   — first row of a new customer;
+* updated   — first row of a customer already on file that the import changed;
+* merged    — a further row of the same customer (same phone, or company + name),
+              combined with the row before it;
+* unchanged — the customer is on file and the row adds nothing new;
+* skipped   — a duplicate, and the user chose to skip duplicates;
+* rejected  — the row cannot be imported; the report says which cell and why.
+
+A customer on file is only ever added to: blanks filled, new contacts, tags and orders
+added. Values that differ are kept as they are and noted in the report. So importing the
+same file a second time finds every customer and changes nothing.
+
+Rows are written in chunks, each in its own transaction; a crash leaves whole chunks,
+and running the import again completes it (the finished chunks then count as unchanged).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from huifang.accounts.models import Team, User
+from huifang.audit.models import Action
+from huifang.audit.services import Change, audit_record_many
+from huifang.core.bulk import insert_rows
+from huifang.customers.classify import classify, customer_facts
+from huifang.customers.imports.reader import read_table
+from huifang.customers.imports.rows import (
+    ContactRecord,
+    Group,
+    Issue,
+    Lookups,
+    ProductRef,
+    PurchaseRow,
+    Record,
+    Row,
+    RowValidator,
+    fold,
+    group_rows,
+)
+from huifang.customers.models import (
+    ArchiveSettings,
+    Contact,
+    Customer,
+    CustomerTag,
+    DuplicatePolicy,
+    ImportIssue,
+    ImportJob,
+    ImportStatus,
+    IssueOutcome,
+    Product,
+    Purchase,
+)
+from huifang.customers.phones import last_four, mask_phone
+from huifang.customers.search_keys import company_key, name_keys
+from huifang.customers.services import customers_reclassify, tags_named
+from huifang.domain.classification import PurchaseFact
+
+log = logging.getLogger(__name__)
+
+CHUNK_GROUPS = 2_000
+PHASES = {
+    "reading": gettext_lazy("Reading the file"),
+    "checking": gettext_lazy("Checking rows"),
+    "writing": gettext_lazy("Writing customers"),
+    "classifying": gettext_lazy("Updating tiers"),
+}
+
+
+def lookups() -> Lookups:
+    products: dict[str, ProductRef] = {}
+    for product in Product.objects.all():
+        ref = ProductRef(product.pk, str(product), product.unit_price)
+        for key in (
+            product.sku,
+            f"{product.name} {product.model}",
+            f"{product.name}{product.model}",
+            product.name,
+        ):
+            if key.strip():
+                products.setdefault(key.strip().lower(), ref)
+    users: dict[str, int] = {}
+    for pk, username, full_name in User.objects.filter(is_active=True).values_list(
+        "pk", "username", "full_name"
+    ):
+        users[username] = users[username.lower()] = pk
+        if full_name:
+            users.setdefault(full_name, pk)
+    return Lookups(products=products, users=users)
+
+
+def reserve_ids(model: type[Customer], count: int) -> list[int]:
+    """Ids for ``count`` new rows, safe against other writers: PostgreSQL hands them out
+    from the sequence; SQLite holds the write lock for the whole chunk transaction."""
+    if count == 0:
+        return []
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+    top = model.objects.aggregate(top=Max("pk"))["top"] or 0
+    return list(range(top + 1, top + 1 + count))
+
+
+@dataclass
+class ExistingOrder:
+    id: int
+    customer_id: int
+    delivered_on: date | None
+    first_used_on: date | None
+    contract_end_on: date | None
+
+
+@dataclass
+class ChunkResult:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    issues: list[Issue] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    merged_into: list[int] = field(default_factory=list)
+
+
+class Importer:
+    def __init__(self, job: ImportJob, today: date | None = None):
+        self.job = job
+        self.today = today or timezone.localdate()
+        self.skip = job.duplicate_policy == DuplicatePolicy.SKIP
+        self.rules = ArchiveSettings.load().classification_rules()
+        self.teams = dict(User.objects.values_list("pk", "team_id"))
+        self.names = {
+            "owner_id": {
+                pk: full or user
+                for pk, user, full in User.objects.values_list("pk", "username", "full_name")
+            },
+            "team_id": dict(Team.objects.values_list("pk", "name")),
+        }
+        self.seen_orders: dict[str, tuple[int, PurchaseRow]] = {}
+        self.note = _("Import no. %(job)d") % {"job": job.pk}
+
+    # --- the whole run -------------------------------------------------------------------
+
+    def run(self) -> ImportJob:
+        job = self.job
+        self._progress(
+            status=ImportStatus.RUNNING,
+            phase="reading",
+            started_at=timezone.now(),
+            finished_at=None,
+            failure="",
+            processed_rows=0,
+            **{f"{k}_count": 0 for k in job.counts()},
+        )
+        ImportIssue.objects.filter(job=job).delete()
+        table = read_table(job.file.path, job.original_name)
+        mapping = {int(index): key for index, key in job.mapping.items()}
+        validator = RowValidator(table.headings, mapping, lookups())
+        self._progress(phase="checking", total_rows=len(table.rows))
+        rows: list[Row] = []
+        rejected: list[Issue] = []
+        for number, cells in table.rows:
+            row, issues = validator.validate(number, cells)
+            if row is None:
+                rejected.extend(issues)
+            else:
+                rows.append(row)
+                if issues:
+                    rejected.extend(issues)  # notes about a row that is imported
+        del table
+        totals: Counter[str] = Counter(
+            rejected=len({i.row for i in rejected if i.outcome == IssueOutcome.REJECTED})
+        )
+        self._save_issues(rejected)
+        self._progress(
+            phase="writing", processed_rows=totals["rejected"], rejected_count=totals["rejected"]
+        )
+        groups = group_rows(rows)
+        merged_into: set[int] = set()
+        for start in range(0, len(groups), CHUNK_GROUPS):
+            chunk = groups[start : start + CHUNK_GROUPS]
+            with transaction.atomic():
+                self._lock()
+                result = self._write_chunk(chunk)
+                self._save_issues(result.issues)
+                totals.update(result.outcomes)
+                self._progress(
+                    processed_rows=sum(totals.values()),
+                    **{f"{key}_count": totals[key] for key in job.counts()},
+                )
+            merged_into.update(result.merged_into)
+        if merged_into:
+            self._progress(phase="classifying")
+            customers_reclassify(
+                today=self.today, actor=job.created_by, customer_ids=sorted(merged_into)
+            )
+        self._progress(status=ImportStatus.DONE, phase="", finished_at=timezone.now())
+        return job
+
+    def _progress(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(self.job, name, value)
+        ImportJob.objects.filter(pk=self.job.pk).update(**fields)
+
+    def _lock(self) -> None:
+        # Two imports at once on PostgreSQL must not both create the same new customer.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext('huifang.customers.import'))")
+
+    def _save_issues(self, issues: Iterable[Issue]) -> None:
+        ImportIssue.objects.bulk_create(
+            [
+                ImportIssue(
+                    job=self.job,
+                    row=issue.row,
+                    column=issue.column[:80],
+                    value=issue.value[:200],
+                    reason=issue.reason[:300],
+                    outcome=issue.outcome,
+                )
+                for issue in issues
+            ],
+            batch_size=2000,
+        )
+
+    # --- one chunk -----------------------------------------------------------------------
+
+    def _write_chunk(self, groups: Sequence[Group]) -> ChunkResult:
+        result = ChunkResult()
+        by_phone = self._customers_with_phones([p for g in groups for p in g.phones()])
+        by_pair = self._customers_with_pairs([p for g in groups for p in g.pairs()])
+        orders = self._existing_orders(
+            [r.purchase.order_no for g in groups for r in g.rows if r.purchase]
+        )
+        new: list[tuple[Group, Record]] = []
+        existing: dict[int, list[tuple[Group, Record]]] = defaultdict(list)
+        for group in groups:
+            matched = {by_phone[p] for p in group.phones() if p in by_phone}
+            matched |= {by_pair[p] for p in group.pairs() if p in by_pair}
+            if len(matched) > 1:
+                ids = "、".join(str(i) for i in sorted(matched))
+                reason = _(
+                    "Matches several customers on file (nos. %(ids)s); "
+                    "merge them first, then import again."
+                ) % {"ids": ids}
+                _settle(group.rows, reason, IssueOutcome.REJECTED, result)
+                continue
+            target = next(iter(matched), None)
+            if self.skip:
+                kept = self._skip_duplicates(group, target, result)
+                if kept is None:
+                    continue
+                group = kept
+            group = self._check_orders(group, target, orders, result)
+            if not group.rows:
+                continue
+            record = fold(group)
+            result.issues.extend(record.notes)
+            if target is None:
+                new.append((group, record))
+            else:
+                existing[target].append((group, record))
+        self._create(new, result)
+        self._merge(existing, orders, result)
+        if result.changes:
+            audit_record_many(actor=self.job.created_by, model=Customer, changes=result.changes)
+        return result
+
+    def _skip_duplicates(
+        self, group: Group, target: int | None, result: ChunkResult
+    ) -> Group | None:
+        if target is not None:
+            reason = _("Already on file as customer no. %(id)d; skipped as you chose.")
+            _settle(group.rows, reason % {"id": target}, IssueOutcome.SKIPPED, result)
+            return None
+        first = group.rows[0]
+        reason = _("Same customer as row %(row)d; skipped as you chose.")
+        _settle(group.rows[1:], reason % {"row": first.number}, IssueOutcome.SKIPPED, result)
+        return Group(rows=[first])
+
+    def _check_orders(
+        self,
+        group: Group,
+        target: int | None,
+        orders: dict[str, ExistingOrder],
+        result: ChunkResult,
+    ) -> Group:
+        """Drop rows whose order number belongs to someone else, or repeats with other
+        content; a repeated identical order is the same order, not a second one."""
+        kept = []
+        for row in group.rows:
+            purchase = row.purchase
+            if purchase is None:
+                kept.append(row)
+                continue
+            column = row.columns.get("order_no", "")
+            on_file = orders.get(purchase.order_no)
+            if on_file is not None and on_file.customer_id != target:
+                result.issues.append(
+                    Issue(
+                        row.number,
+                        column,
+                        purchase.order_no,
+                        _("Order %(order)s already belongs to customer no. %(id)d.")
+                        % {"order": purchase.order_no, "id": on_file.customer_id},
+                    )
+                )
+                result.outcomes["rejected"] += 1
+                continue
+            seen = self.seen_orders.get(purchase.order_no)
+            if seen is not None:
+                if not seen[1].same_order(purchase) or seen[0] not in {
+                    r.number for r in group.rows
+                }:
+                    result.issues.append(
+                        Issue(
+                            row.number,
+                            column,
+                            purchase.order_no,
+                            _("Order %(order)s already appears in row %(row)d with other details.")
+                            % {"order": purchase.order_no, "row": seen[0]},
+                        )
+                    )
+                    result.outcomes["rejected"] += 1
+                    continue
+                row.purchase = None  # the same order again: nothing to add
+            else:
+                self.seen_orders[purchase.order_no] = (row.number, purchase)
+            kept.append(row)
+        return Group(rows=kept)
+
+    def _customers_with_phones(self, phones: list[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for start in range(0, len(phones), 1000):
+            for phone, customer_id in (
+                Contact.objects.filter(phone__in=phones[start : start + 1000])
+                .order_by("customer_id")
+                .values_list("phone", "customer_id")
+            ):
+                found.setdefault(phone, customer_id)
+        return found
+
+    def _customers_with_pairs(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        found: dict[tuple[str, str], int] = {}
+        wanted = set(pairs)
+        for start in range(0, len(pairs), 500):
+            chunk = pairs[start : start + 500]
+            rows = (
+                Customer.objects.filter(
+                    company__in={c for c, _ in chunk}, name__in={n for _, n in chunk}
+                )
+                .order_by("pk")
+                .values_list("company", "name", "pk")
+            )
+            for company, name, pk in rows:
+                if (company, name) in wanted:
+                    found.setdefault((company, name), pk)
+        return found
+
+    def _existing_orders(self, numbers: list[str]) -> dict[str, ExistingOrder]:
+        found = {}
+        for start in range(0, len(numbers), 1000):
+            rows = Purchase.objects.filter(order_no__in=numbers[start : start + 1000])
+            for order in rows.only(
+                "order_no", "customer_id", "delivered_on", "first_used_on", "contract_end_on"
+            ):
+                found[order.order_no] = ExistingOrder(
+                    order.pk,
+                    order.customer_id,
+                    order.delivered_on,
+                    order.first_used_on,
+                    order.contract_end_on,
+                )
+        return found
+
+    def _rows_note(self, group: Group) -> str:
+        numbers = "、".join(str(row.number) for row in group.rows)
+        return _("%(import)s, rows %(rows)s") % {"import": self.note, "rows": numbers}
+
+    def _count_rows(self, group: Group, first: str, result: ChunkResult) -> None:
+        result.outcomes[first] += 1
+        result.outcomes["merged" if first in {"created", "updated"} else first] += (
+            len(group.rows) - 1
+        )
+
+    # --- new customers -------------------------------------------------------------------
+
+    def _create(self, new: list[tuple[Group, Record]], result: ChunkResult) -> None:
+        if not new:
+            return
+        now = timezone.now()
+        ids = reserve_ids(Customer, len(new))
+        tags = {tag.name: tag.pk for tag in tags_named(t for _g, r in new for t in r.tags)}
+        customers: list[tuple[Any, ...]] = []
+        contacts: list[tuple[Any, ...]] = []
+        tag_rows: list[tuple[int, int]] = []
+        purchases: list[tuple[Any, ...]] = []
+        for customer_id, (group, record) in zip(ids, new, strict=True):
+            owner_id = record.owner_id or self.job.default_owner_id
+            team_id = self.teams.get(owner_id) if owner_id else None
+            team_id = team_id or self.job.default_team_id
+            facts = [PurchaseFact(on=p.purchased_on, amount=p.amount) for _r, p in record.purchases]
+            classified = classify(customer_facts(facts, None, False), self.today, self.rules)
+            profile = record.profile
+            pinyin, initials = name_keys(profile["name"])
+            # As text: SQLite's driver has no adapter for time values; both databases parse it.
+            start, end = (t.isoformat() for t in record.window) if record.window else (None, None)
+            customers.append(
+                (
+                    customer_id,
+                    profile["name"],
+                    profile["company"],
+                    profile["region"],
+                    profile["city"],
+                    profile["industry"],
+                    classified.tier,
+                    owner_id,
+                    team_id,
+                    record.preferred_channel,
+                    start,
+                    end,
+                    "[]",
+                    record.opted_out,
+                    0,
+                    json.dumps(classified.flags),
+                    classified.high_value,
+                    classified.potential,
+                    classified.churn_risk,
+                    self.today,
+                    pinyin,
+                    initials,
+                    company_key(profile["company"]),
+                    now,
+                    now,
+                )
+            )
+            for position, contact in enumerate(record.contacts):
+                contacts.append(_contact_row(customer_id, contact, position == 0))
+            tag_rows.extend((customer_id, tags[name]) for name in record.tags)
+            purchases.extend(_purchase_row(customer_id, p) for _r, p in record.purchases)
+            changes: dict[str, Any] = {
+                key: [None, value] for key, value in profile.items() if value
+            }
+            if record.contacts:
+                changes["contacts"] = [[], [_describe(c) for c in record.contacts]]
+            if record.tags:
+                changes["tags"] = [[], record.tags]
+            if record.purchases:
+                changes["orders"] = [[], [p.order_no for _r, p in record.purchases]]
+            label = (
+                f"{profile['name']}（{profile['company']}）"
+                if profile["company"]
+                else profile["name"]
+            )
+            result.changes.append(
+                Change(Action.IMPORT, customer_id, label, changes, self._rows_note(group))
+            )
+            self._count_rows(group, "created", result)
+        insert_rows(Customer, CUSTOMER_COLUMNS, customers)
+        insert_rows(Contact, CONTACT_COLUMNS, contacts)
+        insert_rows(CustomerTag, ["customer_id", "tag_id"], tag_rows)
+        insert_rows(Purchase, PURCHASE_COLUMNS, purchases)
+
+    # --- customers on file ---------------------------------------------------------------
+
+    def _merge(
+        self,
+        existing: dict[int, list[tuple[Group, Record]]],
+        orders: dict[str, ExistingOrder],
+        result: ChunkResult,
+    ) -> None:
+        if not existing:
+            return
+        customers = Customer.objects.in_bulk(list(existing))
+        contacts_of: dict[int, list[Contact]] = defaultdict(list)
+        for contact in Contact.objects.filter(customer_id__in=list(existing)).order_by("id"):
+            contacts_of[contact.customer_id].append(contact)
+        tags_of: dict[int, set[str]] = defaultdict(set)
+        for customer_id, name in CustomerTag.objects.filter(
+            customer_id__in=list(existing)
+        ).values_list("customer_id", "tag__name"):
+            tags_of[customer_id].add(name)
+        tags = {
+            tag.name: tag.pk
+            for tag in tags_named(
+                t for pairs in existing.values() for _g, r in pairs for t in r.tags
+            )
+        }
+        new_contacts: list[tuple[Any, ...]] = []
+        new_tags: list[tuple[int, int]] = []
+        new_purchases: list[tuple[Any, ...]] = []
+        for customer_id, pairs in existing.items():
+            customer = customers[customer_id]
+            for group, record in pairs:
+                changes: dict[str, Any] = {}
+                fields = self._merge_fields(customer, group, record, changes, result)
+                if fields:
+                    Customer.objects.filter(pk=customer_id).update(
+                        updated_at=timezone.now(), **fields
+                    )
+                added = self._merge_contacts(
+                    customer, contacts_of[customer_id], record, new_contacts
+                )
+                if added:
+                    changes["contacts"] = [[], added]
+                missing = [t for t in record.tags if t not in tags_of[customer_id]]
+                if missing:
+                    changes["tags"] = [
+                        sorted(tags_of[customer_id]),
+                        sorted(tags_of[customer_id] | set(missing)),
+                    ]
+                    tags_of[customer_id].update(missing)
+                    new_tags.extend((customer_id, tags[name]) for name in missing)
+                added_orders = self._merge_orders(
+                    customer_id, record, orders, new_purchases, result
+                )
+                if added_orders:
+                    changes["orders"] = [[], added_orders]
+                if changes:
+                    result.changes.append(
+                        Change(
+                            Action.MERGE,
+                            customer_id,
+                            str(customer),
+                            changes,
+                            self._rows_note(group),
+                        )
+                    )
+                    result.merged_into.append(customer_id)
+                    self._count_rows(group, "updated", result)
+                else:
+                    self._count_rows(group, "unchanged", result)
+        insert_rows(Contact, CONTACT_COLUMNS, new_contacts)
+        insert_rows(CustomerTag, ["customer_id", "tag_id"], new_tags)
+        insert_rows(Purchase, PURCHASE_COLUMNS, new_purchases)
+
+    def _merge_fields(
+        self,
+        customer: Customer,
+        group: Group,
+        record: Record,
+        changes: dict[str, Any],
+        result: ChunkResult,
+    ) -> dict[str, Any]:
+        fields: dict[str, Any] = {}
+        row = group.rows[0]
+        for key, value in record.profile.items():
+            current = getattr(customer, key)
+            if not value or value == current:
+                continue
+            if not current:
+                fields[key] = value
+            else:
+                result.issues.append(
+                    Issue(
+                        row.number,
+                        row.columns.get(key, ""),
+                        value,
+                        _("Customer no. %(id)d has “%(kept)s” on file; that value was kept.")
+                        % {"id": customer.pk, "kept": current},
+                        IssueOutcome.NOTE,
+                    )
+                )
+        owner_id = record.owner_id or self.job.default_owner_id
+        if customer.owner_id is None and owner_id:
+            fields["owner_id"] = owner_id
+        if customer.team_id is None:
+            team_id = (
+                self.teams.get(fields.get("owner_id") or customer.owner_id or 0)
+                or self.job.default_team_id
+            )
+            if team_id:
+                fields["team_id"] = team_id
+        if not customer.preferred_channel and record.preferred_channel:
+            fields["preferred_channel"] = record.preferred_channel
+        if customer.preferred_window_start is None and record.window:
+            fields["preferred_window_start"], fields["preferred_window_end"] = record.window
+        if record.opted_out and not customer.opted_out:
+            fields["opted_out"] = True  # an opt-out is always honoured; never undone by a file
+        for key, value in fields.items():
+            before = getattr(customer, key)
+            names = self.names.get(key, {})
+            changes[key.removesuffix("_id")] = [names.get(before, before), names.get(value, value)]
+            setattr(customer, key, value)
+        if "company" in fields:
+            fields["company_key"] = company_key(fields["company"])
+        return fields
+
+    def _merge_contacts(
+        self,
+        customer: Customer,
+        known: list[Contact],
+        record: Record,
+        new_rows: list[tuple[Any, ...]],
+    ) -> list[str]:
+        added = []
+        by_phone = {c.phone: c for c in known if c.phone}
+        emails = {c.email for c in known if c.email}
+        wechats = {c.wechat_id for c in known if c.wechat_id}
+        for contact in record.contacts:
+            mine = by_phone.get(contact.phone) if contact.phone else None
+            if mine is not None:
+                fill = {}
+                if not mine.email and contact.email and contact.email not in emails:
+                    fill["email"] = contact.email
+                if not mine.wechat_id and contact.wechat_id and contact.wechat_id not in wechats:
+                    fill["wechat_id"] = contact.wechat_id
+                if fill:
+                    Contact.objects.filter(pk=mine.pk).update(**fill)
+                    for key, value in fill.items():
+                        setattr(mine, key, value)
+                    added.append(
+                        _describe(ContactRecord(mine.name, mine.phone, mine.email, mine.wechat_id))
+                    )
+                continue
+            if (
+                not contact.phone
+                and (contact.email in emails or not contact.email)
+                and (contact.wechat_id in wechats or not contact.wechat_id)
+            ):
+                continue
+            new_rows.append(_contact_row(customer.pk, contact, not known))
+            known.append(
+                Contact(
+                    customer_id=customer.pk,
+                    name=contact.name,
+                    phone=contact.phone,
+                    email=contact.email,
+                    wechat_id=contact.wechat_id,
+                )
+            )
+            if contact.phone:
+                by_phone[contact.phone] = known[-1]
+            emails.add(contact.email)
+            wechats.add(contact.wechat_id)
+            added.append(_describe(contact))
+        return added
+
+    def _merge_orders(
+        self,
+        customer_id: int,
+        record: Record,
+        orders: dict[str, ExistingOrder],
+        new_rows: list[tuple[Any, ...]],
+        result: ChunkResult,
+    ) -> list[str]:
+        added = []
+        for _row, purchase in record.purchases:
+            on_file = orders.get(purchase.order_no)
+            if on_file is None:
+                new_rows.append(_purchase_row(customer_id, purchase))
+                orders[purchase.order_no] = ExistingOrder(
+                    0,
+                    customer_id,
+                    purchase.delivered_on,
+                    purchase.first_used_on,
+                    purchase.contract_end_on,
+                )
+                added.append(purchase.order_no)
+                continue
+            fill = {
+                key: getattr(purchase, key)
+                for key in ("delivered_on", "first_used_on", "contract_end_on")
+                if getattr(on_file, key) is None and getattr(purchase, key) is not None
+            }
+            if fill and on_file.id:
+                Purchase.objects.filter(pk=on_file.id).update(**fill)
+                for key, value in fill.items():
+                    setattr(on_file, key, value)
+                added.append(purchase.order_no)
+        return added
+
+
+def _settle(rows: Sequence[Row], reason: str, outcome: str, result: ChunkResult) -> None:
+    """Every one of ``rows`` ends as ``outcome`` (rejected or skipped), for ``reason``."""
+    for row in rows:
+        result.issues.append(Issue(row.number, "", row.values.get("name", ""), reason, outcome))
+        result.outcomes[outcome] += 1
+
+
+def _describe(contact: ContactRecord) -> str:
+    parts = [contact.name, mask_phone(contact.phone), contact.email, contact.wechat_id]
+    return " ".join(part for part in parts if part)
+
+
+CUSTOMER_COLUMNS = [
+    "id", "name", "company", "region", "city", "industry", "tier", "owner_id", "team_id",
+    "preferred_channel", "preferred_window_start", "preferred_window_end", "refused_channels",
+    "opted_out", "contact_level", "flags", "segment_high_value", "segment_potential",
+    "segment_churn_risk", "classified_on", "name_pinyin", "name_initials", "company_key",
+    "created_at", "updated_at",
+]  # fmt: skip
+CONTACT_COLUMNS = [
+    "customer_id",
+    "name",
+    "phone",
+    "phone_last4",
+    "email",
+    "wechat_id",
+    "is_primary",
+]
+PURCHASE_COLUMNS = [
+    "customer_id", "product_id", "order_no", "quantity", "amount", "purchased_on",
+    "delivered_on", "first_used_on", "contract_end_on",
+]  # fmt: skip
+
+
+def _contact_row(customer_id: int, contact: ContactRecord, primary: bool) -> tuple[Any, ...]:
+    return (
+        customer_id,
+        contact.name,
+        contact.phone,
+        last_four(contact.phone),
+        contact.email,
+        contact.wechat_id,
+        primary,
+    )
+
+
+def _purchase_row(customer_id: int, purchase: PurchaseRow) -> tuple[Any, ...]:
+    return (
+        customer_id,
+        purchase.product.id,
+        purchase.order_no,
+        purchase.quantity,
+        purchase.amount,
+        purchase.purchased_on,
+        purchase.delivered_on,
+        purchase.first_used_on,
+        purchase.contract_end_on,
+    )

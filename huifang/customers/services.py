@@ -1,0 +1,400 @@
+"""Writes of the customer archive. Each records what it changed in the audit trail."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max, Min, Model
+
+from huifang.accounts.models import Team, User
+from huifang.audit.models import Action
+from huifang.audit.services import Change, audit_record, audit_record_many, field_changes
+from huifang.customers.classify import classify, customer_facts, extra_facts
+from huifang.customers.models import (
+    ArchiveSettings,
+    Contact,
+    Customer,
+    CustomerTag,
+    Product,
+    Purchase,
+    Tag,
+)
+from huifang.customers.phones import last_four, mask_phone
+from huifang.customers.search_keys import company_key, name_keys
+from huifang.domain.classification import PurchaseFact, product_class
+
+PROFILE_FIELDS = ("name", "company", "region", "city", "industry", "owner", "team")
+PREFERENCE_FIELDS = (
+    "preferred_channel",
+    "preferred_window_start",
+    "preferred_window_end",
+    "refused_channels",
+    "opted_out",
+    "contact_level",
+)
+
+
+@dataclass(frozen=True)
+class ContactData:
+    name: str
+    phone: str = ""  # already normalised (phones.normalize_phone)
+    email: str = ""
+    wechat_id: str = ""
+    is_primary: bool = False
+    id: int | None = None
+
+    def describe(self) -> str:
+        """How the contact reads in the audit trail: masked, never the full number."""
+        parts = [self.name, mask_phone(self.phone), self.email, self.wechat_id]
+        return " ".join(part for part in parts if part)
+
+
+TAG_SEPARATORS = re.compile(r"[,，、;；/\s]+")
+
+
+def split_tags(text: str) -> list[str]:
+    """Tags as people type them: 经销商, 华东大客户、重点 → ["经销商", "华东大客户", "重点"]."""
+    return list(dict.fromkeys(tag for tag in TAG_SEPARATORS.split(text or "") if tag))
+
+
+def set_search_keys(customer: Customer) -> None:
+    customer.name_pinyin, customer.name_initials = name_keys(customer.name)
+    customer.company_key = company_key(customer.company)
+
+
+def _snapshot(instance: Model, fields: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(instance, name) for name in fields}
+
+
+def _change(
+    instance: Model, fields: dict[str, Any], validate: Callable[[], None] | None = None
+) -> dict[str, list[Any]]:
+    """Set ``fields``, validate, save when something really changed; the changes."""
+    before = _snapshot(instance, fields)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    if validate is not None:
+        validate()
+    instance.full_clean()
+    changes = field_changes(before, _snapshot(instance, fields))
+    if changes:
+        instance.save()
+    return changes
+
+
+def _tag_names(customer: Customer) -> list[str]:
+    return sorted(customer.tags.values_list("name", flat=True))
+
+
+def tags_named(names: Iterable[str]) -> list[Tag]:
+    """The tags with these names, created when new."""
+    wanted = sorted({name.strip() for name in names if name.strip()})
+    existing = {tag.name: tag for tag in Tag.objects.filter(name__in=wanted)}
+    for name in wanted:
+        if name not in existing:
+            existing[name] = Tag.objects.create(name=name)
+    return [existing[name] for name in wanted]
+
+
+def _set_tags(customer: Customer, names: Iterable[str]) -> None:
+    tags = tags_named(names)
+    CustomerTag.objects.filter(customer=customer).exclude(tag__in=tags).delete()
+    present = set(CustomerTag.objects.filter(customer=customer).values_list("tag_id", flat=True))
+    CustomerTag.objects.bulk_create(
+        [CustomerTag(customer=customer, tag=tag) for tag in tags if tag.pk not in present]
+    )
+
+
+def _contact_descriptions(customer: Customer) -> list[str]:
+    return [_as_data(contact).describe() for contact in customer.contacts.all()]
+
+
+def _as_data(contact: Contact) -> ContactData:
+    return ContactData(
+        id=contact.pk,
+        name=contact.name,
+        phone=contact.phone,
+        email=contact.email,
+        wechat_id=contact.wechat_id,
+        is_primary=contact.is_primary,
+    )
+
+
+def _write_contacts(customer: Customer, contacts: Sequence[ContactData]) -> None:
+    existing = {contact.pk: contact for contact in customer.contacts.all()}
+    kept = {data.id for data in contacts if data.id in existing}
+    Contact.objects.filter(customer=customer).exclude(pk__in=kept).delete()
+    has_primary = any(data.is_primary for data in contacts)
+    for position, data in enumerate(contacts):
+        contact = existing.get(data.id) if data.id else None
+        contact = contact or Contact(customer=customer)
+        contact.name = data.name or customer.name
+        contact.phone = data.phone
+        contact.phone_last4 = last_four(data.phone)
+        contact.email = data.email.lower()
+        contact.wechat_id = data.wechat_id
+        contact.is_primary = data.is_primary if has_primary else position == 0
+        contact.save()
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor: User | None,
+    name: str,
+    company: str = "",
+    region: str = "",
+    city: str = "",
+    industry: str = "",
+    owner: User | None = None,
+    team: Team | None = None,
+    tags: Iterable[str] = (),
+    contacts: Sequence[ContactData] = (),
+) -> Customer:
+    customer = Customer(
+        name=name,
+        company=company,
+        region=region,
+        city=city,
+        industry=industry,
+        owner=owner,
+        team=team or (owner.team if owner else None),
+    )
+    set_search_keys(customer)
+    customer.full_clean()
+    customer.save()
+    _set_tags(customer, tags)
+    _write_contacts(customer, contacts)
+    changes = field_changes({}, _snapshot(customer, PROFILE_FIELDS))
+    if contacts:
+        changes["contacts"] = [[], _contact_descriptions(customer)]
+    if tags:
+        changes["tags"] = [[], _tag_names(customer)]
+    audit_record(actor=actor, action=Action.CREATE, target=customer, changes=changes)
+    return customer
+
+
+@transaction.atomic
+def customer_update(
+    *, actor: User | None, customer: Customer, tags: Iterable[str] | None = None, **fields: Any
+) -> Customer:
+    """Change profile fields (see PROFILE_FIELDS) and, when given, the tags."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"customer_update() cannot change {sorted(unknown)}")
+    changes = _change(customer, fields, validate=lambda: set_search_keys(customer))
+    if tags is not None:
+        old_tags = _tag_names(customer)
+        _set_tags(customer, tags)
+        new_tags = _tag_names(customer)
+        if new_tags != old_tags:
+            changes["tags"] = [old_tags, new_tags]
+    if changes:
+        audit_record(actor=actor, action=Action.UPDATE, target=customer, changes=changes)
+    return customer
+
+
+@transaction.atomic
+def customer_contacts_set(
+    *, actor: User | None, customer: Customer, contacts: Sequence[ContactData]
+) -> Customer:
+    """Make the customer's contacts exactly ``contacts`` (ids keep existing ones)."""
+    before = _contact_descriptions(customer)
+    _write_contacts(customer, contacts)
+    after = _contact_descriptions(customer)
+    if before != after:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            target=customer,
+            changes={"contacts": [before, after]},
+        )
+    return customer
+
+
+@transaction.atomic
+def customer_preferences_update(
+    *, actor: User | None, customer: Customer, **preferences: Any
+) -> Customer:
+    """Contact preferences (C5): channel, time window, refused channels, opt-out, level."""
+    unknown = set(preferences) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise TypeError(f"customer_preferences_update() cannot change {sorted(unknown)}")
+    if "refused_channels" in preferences:
+        preferences["refused_channels"] = sorted(set(preferences["refused_channels"]))
+    changes = _change(customer, preferences)
+    if changes:
+        audit_record(actor=actor, action=Action.UPDATE, target=customer, changes=changes)
+    return customer
+
+
+# --- Settings and classification ----------------------------------------------------------
+
+
+@transaction.atomic
+def archive_settings_update(*, actor: User | None, **fields: Any) -> ArchiveSettings:
+    archive = ArchiveSettings.load()
+
+    def consistent() -> None:
+        # Raises ClassificationError before anything is saved when the numbers contradict.
+        archive.classification_rules()
+        archive.product_thresholds()
+
+    changes = _change(archive, fields, validate=consistent)
+    if changes:
+        audit_record(actor=actor, action=Action.UPDATE, target=archive, changes=changes)
+    return archive
+
+
+@transaction.atomic
+def products_reclassify(*, actor: User | None) -> int:
+    """Give every product the price class its unit price has under the current thresholds."""
+    thresholds = ArchiveSettings.load().product_thresholds()
+    changed = 0
+    for product in Product.objects.all():
+        new_class = product_class(product.unit_price, thresholds).value
+        if product.product_class != new_class:
+            audit_record(
+                actor=actor,
+                action=Action.RECLASSIFY,
+                target=product,
+                changes={"product_class": [product.product_class, new_class]},
+            )
+            product.product_class = new_class
+            product.save(update_fields=["product_class"])
+            changed += 1
+    return changed
+
+
+@dataclass
+class ReclassifyResult:
+    customers: int = 0
+    changed: int = 0
+    tier_changes: int = 0
+
+
+RECLASSIFY_CHUNK = 10_000
+
+
+def customers_reclassify(
+    *,
+    today: date,
+    actor: User | None = None,
+    customer_ids: Sequence[int] | None = None,
+    chunk: int = RECLASSIFY_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> ReclassifyResult:
+    """Recompute tier, flags and segments (C4) of every customer, or of ``customer_ids``.
+
+    Works through the archive in id ranges of ``chunk`` customers, each in its own
+    transaction: a million customers never sit in memory at once, and the web keeps
+    serving. Only rows whose classification changed are written; a tier change is
+    recorded in the audit trail.
+    """
+    rules = ArchiveSettings.load().classification_rules()
+    result = ReclassifyResult()
+    for ids_or_range in _chunks(customer_ids, chunk):
+        with transaction.atomic():
+            seen, changed, tiers = _reclassify_chunk(ids_or_range, today, rules, actor)
+        result.customers += seen
+        result.changed += changed
+        result.tier_changes += tiers
+        if progress:
+            progress(seen)
+    return result
+
+
+def _chunks(customer_ids: Sequence[int] | None, size: int) -> Iterable[Any]:
+    if customer_ids is not None:
+        ordered = sorted(set(customer_ids))
+        for start in range(0, len(ordered), size):
+            yield ordered[start : start + size]
+        return
+    bounds = Customer.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return
+    for low in range(bounds["low"], bounds["high"] + 1, size):
+        yield range(low, low + size)
+
+
+def _reclassify_chunk(
+    ids: Sequence[int] | range, today: date, rules: Any, actor: User | None
+) -> tuple[int, int, int]:
+    if isinstance(ids, range):
+        customers = Customer.objects.filter(pk__gte=ids.start, pk__lt=ids.stop)
+        purchase_filter: dict[str, Any] = {
+            "customer_id__gte": ids.start,
+            "customer_id__lt": ids.stop,
+        }
+    else:
+        customers = Customer.objects.filter(pk__in=ids)
+        purchase_filter = {"customer_id__in": ids}
+    rows = list(
+        customers.order_by().values_list(
+            "pk",
+            "tier",
+            "flags",
+            "segment_high_value",
+            "segment_potential",
+            "segment_churn_risk",
+            "last_complaint_at",
+            "name",
+            "company",
+        )
+    )
+    if not rows:
+        return 0, 0, 0
+    bought: dict[int, list[PurchaseFact]] = defaultdict(list)
+    for customer_id, on, amount in (
+        Purchase.objects.filter(**purchase_filter)
+        .order_by()
+        .values_list("customer_id", "purchased_on", "amount")
+    ):
+        bought[customer_id].append(PurchaseFact(on=on, amount=amount))
+    extra = extra_facts([row[0] for row in rows], today)
+    updates, tier_changes = [], []
+    for pk, tier, flags, high, potential, churn, complained_at, name, company in rows:
+        facts = customer_facts(bought.get(pk, []), extra.get(pk), complained_at is not None)
+        new = classify(facts, today, rules)
+        if (tier, list(flags or []), high, potential, churn) == (
+            new.tier,
+            new.flags,
+            new.high_value,
+            new.potential,
+            new.churn_risk,
+        ):
+            continue
+        updates.append(
+            (
+                new.tier,
+                json.dumps(new.flags),
+                new.high_value,
+                new.potential,
+                new.churn_risk,
+                today,
+                pk,
+            )
+        )
+        if tier != new.tier:
+            label = f"{name}（{company}）" if company else name
+            tier_changes.append(Change(Action.RECLASSIFY, pk, label, {"tier": [tier, new.tier]}))
+    if updates:
+        flags_value = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+        table = connection.ops.quote_name(Customer._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET tier = %s, flags = {flags_value}, segment_high_value = %s,"
+                " segment_potential = %s, segment_churn_risk = %s, classified_on = %s"
+                " WHERE id = %s",
+                updates,
+            )
+    if tier_changes:
+        audit_record_many(actor=actor, model=Customer, changes=tier_changes)
+    return len(rows), len(updates), len(tier_changes)

@@ -1,0 +1,107 @@
+"""One timeline per customer (客户360), fed by whoever has something to say about them.
+
+The archive contributes purchases, deliveries, first use, contract ends and changes to the
+record. Other apps register a provider, typically in their AppConfig.ready()::
+
+    from huifang.customers.timeline import TimelineEntry, register_timeline_provider
+
+    def followups(customer, user):
+        for f in customer.followups.all():
+            yield TimelineEntry(at=f.due_at, kind="followup", title=f.purpose, url=...)
+
+    register_timeline_provider("followups", followups)
+
+A provider receives the viewing user so that it can leave out what that user may not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huifang.accounts.models import User
+from huifang.audit.selectors import entries_for
+from huifang.customers.models import Customer
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime  # aware; date-only facts sit at local midnight with all_day=True
+    kind: str  # purchase, delivery, first_use, contract_end, change, followup, ticket…
+    title: str
+    url: str = ""
+    detail: str = ""
+    all_day: bool = False
+
+    def is_upcoming(self) -> bool:
+        return self.at > timezone.now()
+
+
+TimelineProvider = Callable[[Customer, User], Iterable[TimelineEntry]]
+_providers: dict[str, TimelineProvider] = {}
+
+
+def register_timeline_provider(name: str, provider: TimelineProvider) -> None:
+    """Add (or replace) the provider called ``name``."""
+    _providers[name] = provider
+
+
+def unregister_timeline_provider(name: str) -> None:
+    _providers.pop(name, None)
+
+
+def on_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def customer_timeline(customer: Customer, user: User, limit: int = 200) -> list[TimelineEntry]:
+    """Every provider's entries, newest (or furthest ahead) first."""
+    entries: list[TimelineEntry] = []
+    for provider in _providers.values():
+        entries.extend(provider(customer, user))
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]
+
+
+def purchase_entries(customer: Customer, user: User) -> Iterable[TimelineEntry]:
+    for purchase in customer.purchases.select_related("product"):
+        what = f"{purchase.product} × {purchase.quantity}"
+        detail = _("Order %(order)s, ¥%(amount)s") % {
+            "order": purchase.order_no,
+            "amount": f"{purchase.amount:,.2f}",
+        }
+        milestones = (
+            (purchase.purchased_on, "purchase", _("Purchased %(what)s")),
+            (purchase.delivered_on, "delivery", _("Delivered %(what)s")),
+            (purchase.first_used_on, "first_use", _("First use of %(what)s")),
+            (purchase.contract_end_on, "contract_end", _("Warranty/contract of %(what)s ends")),
+        )
+        for day, kind, title in milestones:
+            if day:
+                yield TimelineEntry(
+                    at=on_day(day),
+                    kind=kind,
+                    title=title % {"what": what},
+                    detail=detail,
+                    all_day=True,
+                )
+
+
+def change_entries(customer: Customer, user: User) -> Iterable[TimelineEntry]:
+    for entry in entries_for(customer)[:100]:
+        labels = "、".join(label for label, _before, _after in entry.readable_changes())
+        yield TimelineEntry(
+            at=entry.at,
+            kind="change",
+            title=_("%(who)s: %(action)s")
+            % {"who": entry.who, "action": entry.get_action_display()},
+            detail=f"{labels} {entry.note}".strip(),
+        )
+
+
+register_timeline_provider("purchases", purchase_entries)
+register_timeline_provider("changes", change_entries)
