@@ -6,6 +6,8 @@ urlpatterns = [
     path("accounts/", include("huifang.accounts.urls")),
     path("customers/", include("huifang.customers.urls")),
     path("audit/", include("huifang.audit.urls")),
+    path("tickets/", include("huifang.tickets.urls")),
+    path("notifications/", include("huifang.notifications.urls")),
     path("", include("huifang.followups.urls")),
     path("", include("huifang.workdays.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
