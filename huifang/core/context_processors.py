@@ -28,6 +28,9 @@ ALL_ROLES = (Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN)
 NAVIGATION = (
     NavItem(_("Home"), "core:home", ALL_ROLES),
     NavItem(_("Customers"), "customers:list", ALL_ROLES),
+    NavItem(_("My tickets"), "tickets:mine", ALL_ROLES),
+    NavItem(_("Ticket queue"), "tickets:queue", (Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN)),
+    NavItem(_("SLA board"), "tickets:board", (Role.SUPERVISOR, Role.ADMIN)),
     NavItem(_("Imports"), "customers:import_list", (Role.SUPERVISOR, Role.ADMIN)),
     NavItem(_("Users"), "accounts:user_list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Teams"), "accounts:team_list", (Role.ADMIN,), admin_menu=True),
@@ -36,6 +39,7 @@ NAVIGATION = (
     NavItem(_("Contact policy"), "followups:policy", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Feature releases"), "followups:releases", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Calendar"), "workdays:calendar", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Ticket rules"), "tickets:rules", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Archive settings"), "customers:settings", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Audit trail"), "audit:list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("System"), "core:system_status", (Role.ADMIN,), admin_menu=True),
