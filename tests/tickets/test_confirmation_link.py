@@ -34,7 +34,7 @@ def answer(link: str, **data: Any) -> Any:
 
 
 def test_the_page_asks_in_chinese_without_a_login(solved: tuple[Ticket, str]) -> None:
-    ticket, link = solved
+    _ticket, link = solved
     with time_machine.travel(SOLVED_AT + timedelta(hours=1), tick=False):
         page = Client().get(link).content.decode()
     assert "您的问题解决了吗？" in page

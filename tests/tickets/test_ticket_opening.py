@@ -28,7 +28,7 @@ def test_an_agent_opens_a_ticket_with_an_attachment(desk: Desk, make_customer: A
              "description": "打印机卡纸", "attachment": photo},
         )  # fmt: skip
     ticket = Ticket.objects.get()
-    assert response.url == f"/tickets/{ticket.pk}/"
+    assert response["Location"] == f"/tickets/{ticket.pk}/"
     assert (ticket.title, ticket.source, ticket.created_by) == (
         "打印机卡纸",
         "phone",
