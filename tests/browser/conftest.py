@@ -42,3 +42,14 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run against a live server, so their database is flushed after each one.
+
+    serialized_rollback puts back what the migrations seeded (calendar, rules, SLA
+    policies), so a browser test never finds them gone because another one ran first.
+    """
+    for item in items:
+        if "/tests/browser/" in str(item.path):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
