@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "huifang.audit",
     "huifang.notifications",
     "huifang.tickets",
+    "huifang.channels",
+    "huifang.surveys",
+    "huifang.workspace",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -146,3 +149,33 @@ LOGGING = {
 # We lock the account (per username), as the spec asks; locking by IP would shut out a
 # whole office behind one NAT address after one person's typos.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Doing the follow-ups: survey links, reminders and the outbound channels (README,
+# "Configuration"). A channel without its settings falls back to the log-only channel.
+_ENV = __import__("os").environ
+HUIFANG_SITE_URL = _ENV.get("HUIFANG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+HUIFANG_SURVEY_LINK_DAYS = config.env_int(_ENV, "HUIFANG_SURVEY_LINK_DAYS", 14, minimum=1)
+HUIFANG_REMINDER_MINUTES = config.env_int(_ENV, "HUIFANG_REMINDER_MINUTES", 30, minimum=1)
+HUIFANG_UNREACHABLE_TRIES = config.env_int(_ENV, "HUIFANG_UNREACHABLE_TRIES", 3, minimum=1)
+HUIFANG_MESSAGE_MAX_ATTEMPTS = config.env_int(_ENV, "HUIFANG_MESSAGE_MAX_ATTEMPTS", 4, minimum=1)
+HUIFANG_EMAIL = {
+    "host": _ENV.get("HUIFANG_EMAIL_HOST", ""),
+    "port": config.env_int(_ENV, "HUIFANG_EMAIL_PORT", 25, minimum=1),
+    "username": _ENV.get("HUIFANG_EMAIL_USER", ""),
+    "password": _ENV.get("HUIFANG_EMAIL_PASSWORD", ""),
+    "use_tls": config.env_bool(_ENV, "HUIFANG_EMAIL_USE_TLS", False),
+    "use_ssl": config.env_bool(_ENV, "HUIFANG_EMAIL_USE_SSL", False),
+    "sender": _ENV.get("HUIFANG_EMAIL_FROM", "回访 Huifang <noreply@localhost>"),
+}
+HUIFANG_SMS = {
+    "endpoint": _ENV.get("HUIFANG_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"),
+    "access_key_id": _ENV.get("HUIFANG_SMS_ACCESS_KEY_ID", ""),
+    "access_key_secret": _ENV.get("HUIFANG_SMS_ACCESS_KEY_SECRET", ""),
+    "sign_name": _ENV.get("HUIFANG_SMS_SIGN_NAME", ""),
+    "region": _ENV.get("HUIFANG_SMS_REGION", "cn-hangzhou"),
+    "templates": {
+        "survey_link": _ENV.get("HUIFANG_SMS_TEMPLATE_SURVEY", ""),
+        "announce": _ENV.get("HUIFANG_SMS_TEMPLATE_ANNOUNCE", ""),
+    },
+}
+HUIFANG_WECOM = {"webhook_url": _ENV.get("HUIFANG_WECOM_WEBHOOK_URL", "")}

@@ -8,6 +8,8 @@ urlpatterns = [
     path("audit/", include("huifang.audit.urls")),
     path("tickets/", include("huifang.tickets.urls")),
     path("notifications/", include("huifang.notifications.urls")),
+    path("workspace/", include("huifang.workspace.urls")),
+    path("", include("huifang.surveys.urls")),
     path("", include("huifang.followups.urls")),
     path("", include("huifang.workdays.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -202,6 +202,22 @@ class FollowUp(models.Model):
     # Same customer, event, purpose and step: at most one row, whoever plans it.
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
     planned_at = models.DateTimeField(_("planned at"))
+    # Doing it (E3): an agent claims a follow-up with a conditional UPDATE (planned →
+    # in_progress); reminders, escalation and announcements claim their own column.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("being handled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="claimed_followups",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("assignee reminded at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+    announced_at = models.DateTimeField(_("announced at"), null=True, blank=True)
+    link_sent_at = models.DateTimeField(_("survey link sent at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         ordering = ["scheduled_at", "id"]

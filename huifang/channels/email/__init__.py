@@ -1,0 +1,1 @@
+"""Email over SMTP with Django's SMTP backend."""

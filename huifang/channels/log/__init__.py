@@ -1,0 +1,1 @@
+"""The demo channel: writes the message to the log and calls it sent."""
