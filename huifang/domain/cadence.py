@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from huifang.domain.calendar import WorkingCalendar
@@ -49,6 +50,7 @@ from huifang.domain.contact_policy import (
     Preferences,
     Reason,
     ReasonCode,
+    _fmt,  # private to the domain package: one formatter for every moment a reason names
     earliest_allowed,
 )
 
@@ -110,6 +112,8 @@ class OffsetUnit(StrEnum):
 
 
 WORKING_UNITS = frozenset({OffsetUnit.WORKING_HOURS, OffsetUnit.WORKING_DAYS})
+# Plain names for the members: looking a member up on its enum class is slow.
+_MINUTES, _HOURS, _DAYS, _WORKING_HOURS, _WORKING_DAYS = OffsetUnit
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -117,10 +121,6 @@ def _require_aware(value: datetime, name: str) -> None:
         raise CadenceError(f"{name} must be a datetime, got {type(value).__name__}")
     if value.tzinfo is None or value.utcoffset() is None:
         raise CadenceError(f"{name} must be time-zone aware, got naive {value.isoformat()}")
-
-
-def _fmt(at: datetime, tz: ZoneInfo) -> str:
-    return at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 @dataclass(frozen=True)
@@ -138,17 +138,31 @@ class Offset:
 
     def apply(self, start: datetime, calendar: WorkingCalendar) -> datetime:
         _require_aware(start, "offset start")
-        tz = calendar.tz
-        if self.unit is OffsetUnit.WORKING_HOURS:
-            return calendar.add_working_time(start, timedelta(hours=self.amount))
-        if self.unit is OffsetUnit.WORKING_DAYS:
+        return self._apply(start, calendar)
+
+    def _apply(self, start: datetime, calendar: WorkingCalendar) -> datetime:
+        """``apply`` for a ``start`` already known to be aware (plan_event's own)."""
+        unit = self.unit
+        if unit is _WORKING_DAYS:
             return calendar.add_working_days(start, self.amount)
-        if self.unit is OffsetUnit.DAYS:
+        if unit is _WORKING_HOURS:
+            return calendar.add_working_time(start, self._delta)
+        tz = calendar.tz
+        if unit is _DAYS:
             # Wall-clock days (keeps 10:00 at 10:00), normalised through UTC for DST zones.
-            wall = start.astimezone(tz) + timedelta(days=self.amount)
+            wall = start.astimezone(tz) + self._delta
             return wall.astimezone(UTC).astimezone(tz)
-        step = timedelta(hours=1) if self.unit is OffsetUnit.HOURS else timedelta(minutes=1)
-        return (start.astimezone(UTC) + self.amount * step).astimezone(tz)
+        return (start.astimezone(UTC) + self._delta).astimezone(tz)
+
+    @cached_property
+    def _delta(self) -> timedelta:
+        """The offset as a timedelta (not used for working days), built once per offset."""
+        if self.unit is _WORKING_HOURS:
+            return timedelta(hours=self.amount)
+        if self.unit is _DAYS:
+            return timedelta(days=self.amount)
+        step = timedelta(hours=1) if self.unit is _HOURS else timedelta(minutes=1)
+        return self.amount * step
 
 
 def _h(amount: int) -> Offset:
@@ -242,7 +256,7 @@ class Conditions:
             and (not self.segments or bool(self.segments & event.segments))
         )
 
-    @property
+    @cached_property  # asked for every event; the conditions never change
     def specificity(self) -> int:
         """How many dimensions the rule pins down; the most specific matching rule wins."""
         return sum(1 for name in _CONDITION_FIELDS if getattr(self, name))
@@ -294,6 +308,63 @@ class CadenceRule:
         if self.repeat_every is not None and self.repeat_every.amount <= 0:
             raise CadenceError(f"rule {self.code}: repeat_every must be positive")
 
+    def _step_windows(self, anchor: datetime, calendar: WorkingCalendar) -> tuple[_Window, ...]:
+        """(opening, close, opening in UTC) of every step counted from ``anchor`` (in the
+        calendar's zone; so are opening and close).
+
+        Thousands of events share an anchor (09:00 on a delivery date, "now") and this
+        calendar arithmetic is most of plan_event's work, so each rule remembers it.
+        """
+        windows = self._memo.windows_for(calendar)
+        key = (anchor, anchor.fold)  # fold too: equal wall clocks can be two instants
+        found = windows.get(key)
+        if found is None:
+            found = tuple(self._compute_step_windows(anchor, calendar))
+            if len(windows) >= MAX_REMEMBERED_ANCHORS:
+                windows.clear()
+            windows[key] = found
+        return found
+
+    def _compute_step_windows(
+        self, anchor: datetime, calendar: WorkingCalendar
+    ) -> Iterable[_Window]:
+        for step in self.steps:
+            # anchor is aware (Event checked it) and so is every moment an offset returns.
+            start = step.offset._apply(anchor, calendar)
+            yield start, step.window._apply(start, calendar), start.astimezone(UTC)
+
+    @cached_property
+    def _memo(self) -> _WindowMemo:
+        # Not a field: equality, hashing and repr ignore it; replace() starts afresh.
+        return _WindowMemo()
+
+
+_Window = tuple[datetime, datetime, datetime]
+# Per rule; a planning run meets a few hundred anchors (dates, "now"), but solved tickets
+# bring a new one each, so a long-lived process must not keep them all.
+MAX_REMEMBERED_ANCHORS = 4096
+
+
+class _WindowMemo:
+    """A rule's step windows by anchor, for the one calendar they were worked out in."""
+
+    __slots__ = ("_slot",)
+
+    def __init__(self) -> None:
+        self._slot: tuple[WorkingCalendar | None, dict[tuple[datetime, int], tuple[_Window, ...]]]
+        self._slot = (None, {})
+
+    def windows_for(
+        self, calendar: WorkingCalendar
+    ) -> dict[tuple[datetime, int], tuple[_Window, ...]]:
+        # One tuple read and one tuple write: threads planning with two calendars at once
+        # (one just reloaded) never mix their windows; at worst they forget each other's.
+        remembered_for, windows = self._slot
+        if remembered_for is not calendar:
+            windows = {}
+            self._slot = (calendar, windows)
+        return windows
+
 
 @dataclass(frozen=True)
 class PlannedFollowUp:
@@ -315,12 +386,32 @@ class PlannedFollowUp:
     anchor: datetime  # the moment the offsets counted from (for contact-level scaling)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "channel", Channel(self.channel))
-        object.__setattr__(self, "trigger", Trigger(self.trigger))
-        for name in ("due_start", "due_end", "anchor"):
-            _require_aware(getattr(self, name), name)
+        # plan_event builds millions of these from parts already converted: skip the
+        # enum calls when there is nothing to convert.
+        if type(self.channel) is not Channel:
+            object.__setattr__(self, "channel", Channel(self.channel))
+        if type(self.trigger) is not Trigger:
+            object.__setattr__(self, "trigger", Trigger(self.trigger))
+        _require_aware(self.due_start, "due_start")
+        _require_aware(self.due_end, "due_end")
+        _require_aware(self.anchor, "anchor")
         if self.due_end < self.due_start:
             raise CadenceError(f"follow-up {self.dedupe_key} is due to end before it starts")
+
+
+def _followup_from_checked_parts(**values: object) -> PlannedFollowUp:
+    """A PlannedFollowUp built without its frozen ``__init__`` and ``__post_init__``.
+
+    For plan_event only, whose parts are normalised and checked already: Step and Event
+    converted channel and trigger, and every moment is aware. Building the instance
+    directly is three times cheaper, and plan_event builds one per step of every event.
+    The one check its parts do not imply by themselves (end before start) stays.
+    """
+    followup = object.__new__(PlannedFollowUp)
+    followup.__dict__.update(values)
+    if followup.due_end < followup.due_start:
+        raise CadenceError(f"follow-up {followup.dedupe_key} is due to end before it starts")
+    return followup
 
 
 def make_dedupe_key(
@@ -332,17 +423,78 @@ def make_dedupe_key(
     share ``purchase:42`` but are two events (their overlapping first contacts still
     merge, by purpose and window).
     """
-    return f"{customer_id}|{trigger}|{source_ref}|{purpose}|{step_index}"
+    return _dedupe_prefix(customer_id, trigger, source_ref) + f"{purpose}|{step_index}"
+
+
+def _dedupe_prefix(customer_id: int, trigger: Trigger, source_ref: str) -> str:
+    # The event's part of the key: plan_event formats it once for all the steps.
+    return f"{customer_id}|{trigger}|{source_ref}|"
 
 
 def select_rule(event: Event, rules: Sequence[CadenceRule]) -> CadenceRule | None:
     """The most specific active rule for the event; ties: higher priority, then code."""
+    if type(rules) is tuple:  # frozen rules in a tuple never change: safe to remember
+        return _RULE_CHOICES.choose(event, rules)
+    return _choose_rule(event, rules)
+
+
+def _choose_rule(event: Event, rules: Sequence[CadenceRule]) -> CadenceRule | None:
     matching = [
         r for r in rules if r.active and r.trigger == event.trigger and r.conditions.matches(event)
     ]
     if not matching:
         return None
     return min(matching, key=lambda r: (-r.conditions.specificity, -r.priority, r.code))
+
+
+# Distinct kinds of event a rule set is asked about before its choices start afresh.
+MAX_REMEMBERED_CHOICES = 4096
+_NOT_CHOSEN_YET = object()
+
+
+class _RuleChoices:
+    """The rule chosen for each kind of event, for the one rules tuple last asked about.
+
+    Every event of a planning run is matched against the same rules, and events differ
+    in far fewer ways than there are events. The key holds every attribute
+    ``Conditions.matches`` reads, and equal values match alike (same hash and equality
+    in the sets), so a remembered choice is the one ``_choose_rule`` would make.
+    """
+
+    __slots__ = ("_slot",)
+
+    def __init__(self) -> None:
+        self._slot: tuple[tuple[CadenceRule, ...], dict[tuple[object, ...], CadenceRule | None]]
+        self._slot = ((), {})
+
+    def choose(self, event: Event, rules: tuple[CadenceRule, ...]) -> CadenceRule | None:
+        # One tuple read and one write, so concurrent planners never mix two rule sets.
+        remembered_for, choices = self._slot
+        if remembered_for is not rules:
+            choices = {}
+            self._slot = (rules, choices)
+        key = (
+            event.trigger,
+            event.tier,
+            event.product_class,
+            event.problem_nature,
+            event.severity,
+            event.industry,
+            event.segments,
+        )
+        try:
+            choice = choices.get(key, _NOT_CHOSEN_YET)
+        except TypeError:  # an unhashable attribute: choose without remembering
+            return _choose_rule(event, rules)
+        if choice is _NOT_CHOSEN_YET:
+            choice = _choose_rule(event, rules)
+            if len(choices) >= MAX_REMEMBERED_CHOICES:
+                choices.clear()
+            choices[key] = choice
+        return choice  # type: ignore[return-value]
+
+
+_RULE_CHOICES = _RuleChoices()
 
 
 def plan_event(
@@ -353,15 +505,21 @@ def plan_event(
     if rule is None:
         return []
     tz = calendar.tz
-    anchor = (event.reference_at or event.occurred_at).astimezone(tz)
+    occurred = event.occurred_at
+    anchor = (event.reference_at or occurred).astimezone(tz)
+    # Openings are in tz: compared with an occurred_at in tz by wall clock, as Python
+    # does, else as instants, which UTC on both sides gives without converting each one.
+    same_zone = occurred.tzinfo is tz
+    occurred_utc = occurred.astimezone(UTC)
+    key_prefix = _dedupe_prefix(event.customer_id, event.trigger, event.source_ref)
     planned: list[PlannedFollowUp] = []
-    for index, step in enumerate(rule.steps):
-        start = step.offset.apply(anchor, calendar)
-        end = step.window.apply(start, calendar)
-        if start < event.occurred_at:  # the event came late: start now, keep the length
-            start, end = event.occurred_at.astimezone(tz), event.occurred_at + (end - start)
+    windows = rule._step_windows(anchor, calendar)
+    for index, (step, (start, end, start_utc)) in enumerate(zip(rule.steps, windows, strict=True)):
+        late = start < occurred if same_zone else start_utc < occurred_utc
+        if late:  # the event came late: start now, keep the length
+            start, end = occurred.astimezone(tz), occurred + (end - start)
         planned.append(
-            PlannedFollowUp(
+            _followup_from_checked_parts(
                 customer_id=event.customer_id,
                 rule_code=rule.code,
                 step_index=index,
@@ -375,9 +533,7 @@ def plan_event(
                 source_ref=event.source_ref,
                 script=step.script,
                 questionnaire=step.questionnaire,
-                dedupe_key=make_dedupe_key(
-                    event.customer_id, event.trigger, event.source_ref, step.purpose, index
-                ),
+                dedupe_key=f"{key_prefix}{step.purpose}|{index}",  # as make_dedupe_key
                 trigger=event.trigger,
                 anchor=anchor,
             )
@@ -487,6 +643,7 @@ def resolve(
         blackouts=tuple(blackouts),
         contact_level=contact_level,
         rules=adjustment_rules,
+        tz=calendar.tz,
     )
     mine = [e for e in existing if e.customer_id in customers]
     taken = {e.dedupe_key for e in mine}
@@ -515,6 +672,8 @@ def _merge(
     if key in taken:
         reason = Reason(ReasonCode.DUPLICATE, f"{key} is already planned")
         return Adjustment(followup, Action.MERGE, None, (reason,), merged_into=key)
+    if not existing and not kept:
+        return None  # nothing to merge into
     overlapping = [
         other
         for other in (*existing, *kept)
@@ -541,7 +700,7 @@ def _merge(
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Placer:
     contacts: list[Contact]  # history plus the follow-ups kept so far
     prefs: Preferences
@@ -552,10 +711,7 @@ class _Placer:
     blackouts: tuple[tuple[datetime, datetime], ...]
     contact_level: int
     rules: AdjustmentRules
-
-    @property
-    def tz(self) -> ZoneInfo:
-        return self.calendar.tz
+    tz: ZoneInfo  # the calendar's
 
     def place(self, followup: PlannedFollowUp) -> Adjustment:
         channel, reasons = self._channel(followup)
@@ -634,8 +790,10 @@ class _Placer:
 
     def _scale(self, followup: PlannedFollowUp, start: datetime, reasons: list[Reason]) -> datetime:
         """contact_level: stretch (-1) or shrink (+1) the delay after the anchor."""
+        if self.contact_level == 0:
+            return start
         delay = start - followup.anchor
-        if self.contact_level == 0 or delay <= ZERO:
+        if delay <= ZERO:
             return start
         if self.contact_level < 0:
             factor, wish = self.rules.less_contact_factor, "less"
@@ -659,12 +817,15 @@ class _Placer:
         """
         window = self.rules.recent_interaction_window
         tz = self.tz
+        deferrable = followup.trigger in self.rules.deferrable_triggers and window > ZERO
+        if not deferrable and not self.blackouts:
+            return start.astimezone(tz)  # nothing could move it
         while True:
             new = start
-            if followup.trigger in self.rules.deferrable_triggers and window > ZERO:
+            if deferrable:
                 # Contacts after an overdue window opened still count, up to now.
-                horizon = max(start, self.now)
-                recent = [c.at for c in self.contacts if start - window < c.at <= horizon]
+                horizon, since = max(start, self.now), start - window
+                recent = [c.at for c in self.contacts if since < c.at <= horizon]
                 if recent:
                     new = max(new, max(recent) + window)
                     detail = (

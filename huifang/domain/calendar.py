@@ -12,6 +12,11 @@ A calendar is a week of local wall-clock intervals, overridden day by day:
 Durations are real elapsed time. Arithmetic is done on UTC instants because subtracting
 two datetimes that share a ``tzinfo`` compares wall clocks, which is wrong across a DST
 change (mainland China has none, but a calendar may be built for any zone).
+
+Planning asks about the same few hundred days millions of times, so each calendar keeps
+the working intervals of the days it was asked about (see ``_DayCache``). A calendar is
+immutable, so the cache never goes stale; it is per instance, so two calendars never share
+answers, and it is not a field, so equality, hashing and ``repr`` ignore it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -44,6 +50,12 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 ONE_DAY = timedelta(days=1)
 ZERO = timedelta(0)
 MIDNIGHT = time(0)
+
+# One calendar caches at most this many days (~27 years) and then starts afresh, so a
+# long-running process that sweeps decades cannot grow without bound.
+MAX_CACHED_DAYS = 10_000
+
+_Span = tuple[datetime, datetime]
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -75,6 +87,25 @@ def _validate_intervals(intervals: tuple[Interval, ...], where: str) -> tuple[In
             raise CalendarError(f"{where}: intervals must be sorted and must not overlap")
         previous_end = end
     return intervals
+
+
+class _DayCache:
+    """What a calendar knows about each day it was asked about.
+
+    ``utc`` are the working intervals as UTC instants (what the arithmetic walks),
+    ``local`` the same intervals in the calendar's zone (what callers are handed).
+    """
+
+    __slots__ = ("local", "utc")
+
+    def __init__(self) -> None:
+        self.utc: dict[date, tuple[_Span, ...]] = {}
+        self.local: dict[date, tuple[_Span, ...]] = {}
+
+    def make_room(self) -> None:
+        if len(self.utc) >= MAX_CACHED_DAYS or len(self.local) >= MAX_CACHED_DAYS:
+            self.utc.clear()
+            self.local.clear()
 
 
 @dataclass(frozen=True, repr=False)
@@ -157,18 +188,16 @@ class WorkingCalendar:
     def hours_on(self, day: date) -> tuple[Interval, ...]:
         """Local working intervals on ``day``; ``()`` on a rest day."""
         _require_date(day, "day")
-        if day in self.holidays:
-            return ()
-        if day in self.adjusted_workdays:
-            return self.adjusted_workday_hours
-        return self.weekly_hours.get(day.weekday(), ())
+        return self._hours(day)
 
     def is_working_day(self, day: date) -> bool:
-        return bool(self.hours_on(day))
+        _require_date(day, "day")
+        return bool(self._hours(day))
 
     def working_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The working intervals of ``day`` as aware datetimes in the calendar's zone."""
-        return [(s.astimezone(self.tz), e.astimezone(self.tz)) for s, e in self._utc_day(day)]
+        _require_date(day, "day")
+        return list(self._local_day(day))
 
     def uncovered_years(self, first: date, last: date) -> frozenset[int]:
         """Years in ``[first, last]`` without official holiday data (plain weekly hours)."""
@@ -246,10 +275,43 @@ class WorkingCalendar:
 
     # -- internals -------------------------------------------------------------------
 
-    def _utc_day(self, day: date) -> list[tuple[datetime, datetime]]:
+    @cached_property
+    def _days(self) -> _DayCache:
+        # cached_property writes the instance __dict__ directly, which a frozen dataclass
+        # allows; dataclasses.replace() builds a new calendar and so a new, empty cache.
+        return _DayCache()
+
+    def _hours(self, day: date) -> tuple[Interval, ...]:
+        """``hours_on`` without re-checking the argument (callers pass a real date)."""
+        if day in self.holidays:
+            return ()
+        if day in self.adjusted_workdays:
+            return self.adjusted_workday_hours
+        return self.weekly_hours.get(day.weekday(), ())
+
+    def _utc_day(self, day: date) -> tuple[_Span, ...]:
         """Working intervals of ``day`` as increasing, non-empty UTC instant pairs."""
-        result: list[tuple[datetime, datetime]] = []
-        for start, end in self.hours_on(day):
+        cache = self._days
+        found = cache.utc.get(day)
+        if found is None:
+            cache.make_room()
+            found = cache.utc[day] = self._compute_utc_day(day)
+        return found
+
+    def _local_day(self, day: date) -> tuple[_Span, ...]:
+        """``_utc_day`` in the calendar's zone."""
+        cache = self._days
+        found = cache.local.get(day)
+        if found is None:
+            tz = self.tz
+            local = tuple((s.astimezone(tz), e.astimezone(tz)) for s, e in self._utc_day(day))
+            cache.make_room()
+            found = cache.local[day] = local
+        return found
+
+    def _compute_utc_day(self, day: date) -> tuple[_Span, ...]:
+        result: list[_Span] = []
+        for start, end in self._hours(day):
             s = datetime.combine(day, start, tzinfo=self.tz).astimezone(UTC)
             end_day = day + ONE_DAY if end == MIDNIGHT else day
             e = datetime.combine(end_day, end, tzinfo=self.tz).astimezone(UTC)
@@ -258,9 +320,10 @@ class WorkingCalendar:
                 s = max(s, result[-1][1])
             if e > s:
                 result.append((s, e))
-        return result
+        return tuple(result)
 
-    def _last_possible_working_day(self) -> date | None:
+    @cached_property  # depends on the (immutable) fields only: worked out once
+    def _last_working_day(self) -> date | None:
         """None when working days never run out; else the last day that could be one."""
         if any(self.weekly_hours.values()):
             return None  # holidays are finite, so some weekday will come round again
@@ -270,8 +333,8 @@ class WorkingCalendar:
 
     def _next_working_day(self, day: date) -> date:
         """``day`` itself or the first working day after it."""
-        last = self._last_possible_working_day()
-        while not self.is_working_day(day):
+        last = self._last_working_day
+        while not self._hours(day):
             if last is not None and day >= last:
                 raise CalendarError(f"the calendar has no working day after {day.isoformat()}")
             day = self._step(day)
@@ -285,7 +348,7 @@ class WorkingCalendar:
         Rest days are skipped with a set lookup each. Without working time ahead (and
         without a ``stop`` instant) raises CalendarError instead of looping forever.
         """
-        last = self._last_possible_working_day()
+        last = self._last_working_day
         stop_day = None if stop is None else stop.astimezone(self.tz).date()
         day = instant.astimezone(self.tz).date()
         while True:
