@@ -13,8 +13,14 @@ faults); some customers with 1–3 recent contacts or already scheduled follow-u
 with a preferred window, a refused or preferred channel, a complaint, an e-commerce
 blackout or a contact level. Datetimes come in UTC, as they do from the database.
 
-``make_customers`` and ``plan_and_resolve`` are deterministic, so other scripts can
-reuse them to compare two versions of the planner on identical input.
+Times are CPU time of this process (best of ``--repeat`` runs; the first uses a fresh
+calendar, so it includes filling the caches). ``make_customers`` and ``plan_and_resolve``
+are deterministic, so other scripts can reuse them to compare two versions of the
+planner on identical input.
+
+On the 2-core development machine, 20,000 customers (40,625 events, 46,240 follow-ups):
+before the planning speed-ups plan_event took 29.1 µs/call and resolve 112.4 µs/call
+(153 s per million customers on one core); after, 7.6 and 61.2 µs/call (67 s).
 """
 
 from __future__ import annotations
@@ -48,7 +54,8 @@ TIME_TRIGGERED = frozenset(
 )
 CONTACT_RULES = ContactRules()
 TARGET_CUSTOMERS = 1_000_000
-TARGET_SECONDS = 60.0
+# The whole re-plan, database work included, must take at most 60 s on the 2 cores.
+TARGET_CORE_SECONDS = 60.0 * 2
 
 PREFERRED_WINDOWS = (
     (clock(10), clock(11, 30)),
@@ -306,7 +313,7 @@ def main() -> None:
             f"{label:23s} plan_event {plan_us:7.1f} µs/call   resolve {resolve_us:7.1f} µs/call"
             f"   plan+resolve {per_customer * 1e6:7.1f} µs/customer"
             f"   -> {projected:6.1f} s per {TARGET_CUSTOMERS:,} customers on one core"
-            f" (target {TARGET_SECONDS:.0f} s)"
+            f" (budget for everything: {TARGET_CORE_SECONDS:.0f} core-seconds)"
         )
 
 

@@ -14,7 +14,7 @@ two datetimes that share a ``tzinfo`` compares wall clocks, which is wrong acros
 change (mainland China has none, but a calendar may be built for any zone).
 
 Planning asks about the same few hundred days millions of times, so each calendar keeps
-the working intervals of the days it was asked about (see ``_DayCache``). A calendar is
+the working intervals of the days it was asked about (see ``WorkingCalendar._day``). A calendar is
 immutable, so the cache never goes stale; it is per instance, so two calendars never share
 answers, and it is not a field, so equality, hashing and ``repr`` ignore it.
 """
@@ -25,6 +25,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -89,23 +90,12 @@ def _validate_intervals(intervals: tuple[Interval, ...], where: str) -> tuple[In
     return intervals
 
 
-class _DayCache:
-    """What a calendar knows about each day it was asked about.
+class _Day(NamedTuple):
+    """What a calendar knows about one day, worked out once (``WorkingCalendar._day``)."""
 
-    ``utc`` are the working intervals as UTC instants (what the arithmetic walks),
-    ``local`` the same intervals in the calendar's zone (what callers are handed).
-    """
-
-    __slots__ = ("local", "utc")
-
-    def __init__(self) -> None:
-        self.utc: dict[date, tuple[_Span, ...]] = {}
-        self.local: dict[date, tuple[_Span, ...]] = {}
-
-    def make_room(self) -> None:
-        if len(self.utc) >= MAX_CACHED_DAYS or len(self.local) >= MAX_CACHED_DAYS:
-            self.utc.clear()
-            self.local.clear()
+    hours: tuple[Interval, ...]  # local wall-clock hours; () on a rest day
+    utc: tuple[_Span, ...]  # the working intervals as increasing UTC instants
+    local: tuple[_Span, ...]  # the same intervals in the calendar's zone
 
 
 @dataclass(frozen=True, repr=False)
@@ -188,16 +178,16 @@ class WorkingCalendar:
     def hours_on(self, day: date) -> tuple[Interval, ...]:
         """Local working intervals on ``day``; ``()`` on a rest day."""
         _require_date(day, "day")
-        return self._hours(day)
+        return self._day(day).hours
 
     def is_working_day(self, day: date) -> bool:
         _require_date(day, "day")
-        return bool(self._hours(day))
+        return bool(self._day(day).hours)
 
     def working_intervals(self, day: date) -> list[tuple[datetime, datetime]]:
         """The working intervals of ``day`` as aware datetimes in the calendar's zone."""
         _require_date(day, "day")
-        return list(self._local_day(day))
+        return list(self._day(day).local)
 
     def uncovered_years(self, first: date, last: date) -> frozenset[int]:
         """Years in ``[first, last]`` without official holiday data (plain weekly hours)."""
@@ -212,7 +202,7 @@ class WorkingCalendar:
         _require_aware(at, "at")
         instant = at.astimezone(UTC)
         local_day = at.astimezone(self.tz).date()
-        return any(s <= instant < e for s, e in self._utc_day(local_day))
+        return any(s <= instant < e for s, e in self._day(local_day).utc)
 
     def next_working_moment(self, at: datetime) -> datetime:
         """``at`` itself when it is working time, else the start of the next interval."""
@@ -276,42 +266,39 @@ class WorkingCalendar:
     # -- internals -------------------------------------------------------------------
 
     @cached_property
-    def _days(self) -> _DayCache:
+    def _days(self) -> dict[date, _Day]:
         # cached_property writes the instance __dict__ directly, which a frozen dataclass
         # allows; dataclasses.replace() builds a new calendar and so a new, empty cache.
-        return _DayCache()
+        return {}
 
-    def _hours(self, day: date) -> tuple[Interval, ...]:
-        """``hours_on`` without re-checking the argument (callers pass a real date)."""
+    def _day(self, day: date) -> _Day:
+        """Everything about ``day``, from the cache (callers pass a real date: unchecked).
+
+        The contact policy reads this too, several times for every follow-up planned.
+        """
+        days = self._days
+        found = days.get(day)
+        if found is None:
+            if len(days) >= MAX_CACHED_DAYS:
+                days.clear()
+            found = days[day] = self._work_out(day)
+        return found
+
+    def _work_out(self, day: date) -> _Day:
         if day in self.holidays:
-            return ()
-        if day in self.adjusted_workdays:
-            return self.adjusted_workday_hours
-        return self.weekly_hours.get(day.weekday(), ())
+            hours: tuple[Interval, ...] = ()
+        elif day in self.adjusted_workdays:
+            hours = self.adjusted_workday_hours
+        else:
+            hours = self.weekly_hours.get(day.weekday(), ())
+        utc = self._utc_intervals(day, hours)
+        tz = self.tz
+        return _Day(hours, utc, tuple((s.astimezone(tz), e.astimezone(tz)) for s, e in utc))
 
-    def _utc_day(self, day: date) -> tuple[_Span, ...]:
+    def _utc_intervals(self, day: date, hours: tuple[Interval, ...]) -> tuple[_Span, ...]:
         """Working intervals of ``day`` as increasing, non-empty UTC instant pairs."""
-        cache = self._days
-        found = cache.utc.get(day)
-        if found is None:
-            cache.make_room()
-            found = cache.utc[day] = self._compute_utc_day(day)
-        return found
-
-    def _local_day(self, day: date) -> tuple[_Span, ...]:
-        """``_utc_day`` in the calendar's zone."""
-        cache = self._days
-        found = cache.local.get(day)
-        if found is None:
-            tz = self.tz
-            local = tuple((s.astimezone(tz), e.astimezone(tz)) for s, e in self._utc_day(day))
-            cache.make_room()
-            found = cache.local[day] = local
-        return found
-
-    def _compute_utc_day(self, day: date) -> tuple[_Span, ...]:
         result: list[_Span] = []
-        for start, end in self._hours(day):
+        for start, end in hours:
             s = datetime.combine(day, start, tzinfo=self.tz).astimezone(UTC)
             end_day = day + ONE_DAY if end == MIDNIGHT else day
             e = datetime.combine(end_day, end, tzinfo=self.tz).astimezone(UTC)
@@ -334,7 +321,7 @@ class WorkingCalendar:
     def _next_working_day(self, day: date) -> date:
         """``day`` itself or the first working day after it."""
         last = self._last_working_day
-        while not self._hours(day):
+        while not self._day(day).hours:
             if last is not None and day >= last:
                 raise CalendarError(f"the calendar has no working day after {day.isoformat()}")
             day = self._step(day)
@@ -352,7 +339,7 @@ class WorkingCalendar:
         stop_day = None if stop is None else stop.astimezone(self.tz).date()
         day = instant.astimezone(self.tz).date()
         while True:
-            for s, e in self._utc_day(day):
+            for s, e in self._day(day).utc:
                 if e > instant:
                     yield s, e
             # A day's intervals lie within that local day, so later days start after stop.

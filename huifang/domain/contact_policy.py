@@ -222,6 +222,7 @@ def _fmt(at: datetime, tz: ZoneInfo) -> str:
     )
 
 
+@lru_cache(maxsize=64)  # the rules hold a couple of spans; named in many reasons
 def _span(value: timedelta) -> str:
     # "72 h" reads better than "3 days" for the cap; a week or more reads in days.
     if value % ONE_DAY == ZERO and value >= 7 * ONE_DAY:
@@ -262,28 +263,28 @@ class _Situation:
     tz: ZoneInfo  # the calendar's
 
     def contact_intervals(self, day: date) -> Sequence[tuple[datetime, datetime]]:
-        calendar = self.calendar
         # The calendar's own cached answers, without re-checking ``day`` (always a date
         # here): asked several times for every follow-up planned.
-        if calendar._hours(day):
-            return calendar._local_day(day)
+        known = self.calendar._day(day)
+        if known.hours:
+            return known.local
         if not self.rules.allow_rest_days:
             return ()
         return [_local_span(day, s, e, self.tz) for s, e in self.rules.rest_day_hours]
 
     def in_contact_hours(self, at: datetime, day: date) -> bool:
         """Is ``at`` (on local ``day``) inside contact hours?"""
-        calendar = self.calendar
-        if not calendar._hours(day):
+        known = self.calendar._day(day)
+        if not known.hours:
             return any(a <= at < b for a, b in self.contact_intervals(day))
         # Python compares two datetimes of one zone by their wall clocks, and of two zones
         # as instants, which is slow (four utcoffset() calls). Across zones, compare the
         # calendar's UTC intervals with ``at`` in UTC instead: the same instants, and the
         # same answer, for a fraction of the cost (``now`` comes in UTC).
         if at.tzinfo is self.tz:
-            spans = calendar._local_day(day)
+            spans = known.local
         else:
-            spans, at = calendar._utc_day(day), at.astimezone(UTC)
+            spans, at = known.utc, at.astimezone(UTC)
         for a, b in spans:  # noqa: SIM110 - a plain loop: any() and a generator cost more
             if a <= at < b:
                 return True
@@ -429,7 +430,7 @@ def _blocks(at: datetime, s: _Situation, horizon: datetime) -> list[_Block]:
     day = at.astimezone(tz).date()
     if not s.in_contact_hours(at, day):
         upcoming = s.next_contact_moment(at, horizon)
-        hours_today = s.calendar._hours(day)  # day is a date: no need to check it again
+        hours_today = s.calendar._day(day).hours
         if hours_today:
             hours = _hours_text(hours_today)
             found.append(

@@ -261,7 +261,7 @@ def test_a_calendar_caches_a_bounded_number_of_days() -> None:
     cal = WorkingCalendar.standard()
     start = datetime(2000, 1, 3, 9, tzinfo=SHANGHAI)
     cal.working_time_between(start, start + timedelta(days=calendar_module.MAX_CACHED_DAYS * 2))
-    assert len(cal._days.utc) <= calendar_module.MAX_CACHED_DAYS
+    assert len(cal._days) <= calendar_module.MAX_CACHED_DAYS
 
 
 # -- cadence ------------------------------------------------------------------------------
