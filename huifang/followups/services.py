@@ -249,21 +249,12 @@ def _purchase_facts(scope: Q) -> dict[int, list[PurchaseFacts]]:
     return purchases
 
 
-@transaction.atomic
-def followups_plan_range(
-    *, now: datetime, first_id: int, last_id: int, replace: bool, ctx: PlanContext | None = None
+def _plan_scope(
+    *, now: datetime, customers_q: Q, scope: Q, replace: bool, ctx: PlanContext | None
 ) -> PlanResult:
-    """Plan time- and event-triggered follow-ups for customers first_id..last_id.
-
-    replace=True is a re-plan: follow-ups still only planned (not started, not done) are
-    dropped and planned again under the current rules.
-    """
     ctx = ctx or load_context(now)
-    scope = Q(customer_id__gte=first_id, customer_id__lte=last_id)
     customers = customer_rows(
-        Customer.objects.select_for_update(of=("self",))
-        .filter(id__gte=first_id, id__lte=last_id)
-        .order_by("id")
+        Customer.objects.select_for_update(of=("self",)).filter(customers_q).order_by("id")
     )
     if not customers:
         return PlanResult()
@@ -281,6 +272,38 @@ def followups_plan_range(
     result = _plan_customers(ctx, customers, events_for, firsts, scope)
     result.removed = removed
     return result
+
+
+@transaction.atomic
+def followups_plan_range(
+    *, now: datetime, first_id: int, last_id: int, replace: bool, ctx: PlanContext | None = None
+) -> PlanResult:
+    """Plan time- and event-triggered follow-ups for customers first_id..last_id.
+
+    replace=True is a re-plan: follow-ups still only planned (not started, not done) are
+    dropped and planned again under the current rules.
+    """
+    return _plan_scope(
+        now=now,
+        customers_q=Q(id__gte=first_id, id__lte=last_id),
+        scope=Q(customer_id__gte=first_id, customer_id__lte=last_id),
+        replace=replace,
+        ctx=ctx,
+    )
+
+
+@transaction.atomic
+def followups_plan_customers(*, now: datetime, customer_ids: Sequence[int]) -> PlanResult:
+    """Plan at once for customers whose purchases just changed (a delivery was recorded,
+    an import finished): what the nightly sweep would otherwise add tonight."""
+    ids = sorted(set(customer_ids))
+    return _plan_scope(
+        now=now,
+        customers_q=Q(id__in=ids),
+        scope=Q(customer_id__in=ids),
+        replace=False,
+        ctx=None,
+    )
 
 
 def _plan_range_in_child(args: tuple[datetime, int, int, bool]) -> PlanResult:

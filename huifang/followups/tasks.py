@@ -39,3 +39,12 @@ def announce_release(
         note=note,
         actor=User.objects.filter(pk=actor_id).first() if actor_id else None,
     )
+
+
+@db_task()
+def plan_customers(customer_ids: list[int]) -> None:
+    """Plan deliveries, first use and renewals of customers whose purchases changed."""
+    for start in range(0, len(customer_ids), 2000):
+        services.followups_plan_customers(
+            now=timezone.now(), customer_ids=customer_ids[start : start + 2000]
+        )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import time_machine
+
 from huifang.followups.models import ContactAttempt, FollowUp, FollowUpStatus
 from huifang.followups.services import followups_plan_all
 from tests.followups.conftest import buy, local, plan_of, sh
@@ -116,3 +118,19 @@ class TestReplan:
         customer.save()
         followups_plan_all(now=NOW, replace=True)
         assert all(f.status == FollowUpStatus.SUPPRESSED for f in plan_of(customer))
+
+
+class TestPlanChangedCustomers:
+    def test_a_recorded_delivery_is_planned_without_waiting_for_the_sweep(
+        self, make_customer: Any
+    ) -> None:
+        from huifang.followups.tasks import plan_customers
+
+        customer, untouched = make_customer(), make_customer()
+        for c in (customer, untouched):
+            buy(c, "high_value_durable", purchased_on=TODAY - timedelta(days=3),
+                delivered_on=TODAY - timedelta(days=1))  # fmt: skip
+        with time_machine.travel(NOW, tick=False):
+            plan_customers([customer.pk])
+        assert [f.rule_code for f in plan_of(customer)][:1] == ["delivery_high_value"]
+        assert plan_of(untouched) == []
