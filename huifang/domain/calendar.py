@@ -14,9 +14,9 @@ two datetimes that share a ``tzinfo`` compares wall clocks, which is wrong acros
 change (mainland China has none, but a calendar may be built for any zone).
 
 Planning asks about the same few hundred days millions of times, so each calendar keeps
-the working intervals of the days it was asked about (see ``WorkingCalendar._day``). A calendar is
-immutable, so the cache never goes stale; it is per instance, so two calendars never share
-answers, and it is not a field, so equality, hashing and ``repr`` ignore it.
+what it worked out about each day it was asked about (``WorkingCalendar._day``). A
+calendar is immutable, so the cache never goes stale; it is per instance, so two calendars
+never share answers; and it is not a field, so equality, hashing and ``repr`` ignore it.
 """
 
 from __future__ import annotations
