@@ -48,12 +48,17 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # audit_actor_idx (actor, id)
     )
     # Kept as text as well: the entry must still say who it was after the user is deleted.
     actor_name = models.CharField(_("who (name)"), max_length=80, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     target_type = models.ForeignKey(
-        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("object type"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # audit_target_idx (target_type, target_id, id)
     )
     target_id = models.PositiveBigIntegerField(_("object id"))
     target_repr = models.CharField(_("object"), max_length=200, blank=True)

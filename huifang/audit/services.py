@@ -41,6 +41,11 @@ def jsonable(value: Any) -> Any:
     return str(value)
 
 
+def _json_default(value: Any) -> Any:
+    # json.dumps handles text, numbers, lists and dicts itself; only the rest comes here.
+    return jsonable(value)
+
+
 def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
     """``{field: [before, after]}`` for every field whose value differs."""
     result: Changes = {}
@@ -114,7 +119,7 @@ def audit_record_many(
             type_id,
             change.target_id,
             change.target_repr[:200],
-            json.dumps(jsonable(change.changes), ensure_ascii=False),
+            json.dumps(change.changes, ensure_ascii=False, default=_json_default),
             change.note[:200],
         )
         for change in changes

@@ -226,11 +226,9 @@ class BaseContactFormSet(forms.BaseFormSet):
         self.user = user
 
     def clean(self) -> None:
-        if any(self.errors):
-            return
         seen: set[str] = set()
         for form in self.forms:
-            if form.cleaned_data.get("DELETE"):
+            if form.errors or form.cleaned_data.get("DELETE"):
                 continue
             phone = form.cleaned_data.get("phone")
             if not phone:

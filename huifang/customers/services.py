@@ -289,7 +289,7 @@ def customers_reclassify(
     actor: User | None = None,
     customer_ids: Sequence[int] | None = None,
     chunk: int = RECLASSIFY_CHUNK,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> ReclassifyResult:
     """Recompute tier, flags and segments (C4) of every customer, or of ``customer_ids``.
 
@@ -398,3 +398,19 @@ def _reclassify_chunk(
     if tier_changes:
         audit_record_many(actor=actor, model=Customer, changes=tier_changes)
     return len(rows), len(updates), len(tier_changes)
+
+
+ARCHIVE_TABLES = (Customer, Contact, CustomerTag, Purchase)
+
+
+def archive_analyze() -> None:
+    """Refresh the query planner's statistics of the archive tables.
+
+    Search joins a selective index (pinyin, last four digits) with a scope (an agent's
+    team): without statistics SQLite guesses that the team index is the selective one and
+    walks half the archive. Run after bulk loads and nightly; about 1.5 s at a million
+    customers.
+    """
+    with connection.cursor() as cursor:
+        for model in ARCHIVE_TABLES:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -82,3 +82,17 @@ class TestSeedDemo:
 
         with pytest.raises(CommandError, match="--customers"):
             seed("--customers", "-1")
+
+    def test_it_fills_search_keys_flags_and_segments_as_the_services_would(self) -> None:
+        from huifang.customers.phones import last_four
+        from huifang.customers.search_keys import company_key, name_keys
+        from huifang.customers.services import customers_reclassify
+
+        seed("--customers", "40")
+        for customer in Customer.objects.prefetch_related("contacts"):
+            assert (customer.name_pinyin, customer.name_initials) == name_keys(customer.name)
+            assert customer.company_key == company_key(customer.company)
+            for contact in customer.contacts.all():
+                assert contact.phone_last4 == last_four(contact.phone)
+        assert customers_reclassify(today=TODAY).changed == 0
+        assert Customer.objects.filter(segment_high_value=True).exists()

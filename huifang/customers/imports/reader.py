@@ -23,6 +23,7 @@ from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 from huifang.customers.imports.fields import heading_score
 
 HEADER_SCAN_ROWS = 20
+BLANK = ("", None)
 Cell = Any
 Range = tuple[tuple[int, int], tuple[int, int]]
 
@@ -37,6 +38,8 @@ class Table:
     header_row: int  # 1-based number of the last heading row
     rows: list[tuple[int, list[Cell]]] = field(default_factory=list)  # (row number, cells)
     sheet: str = ""
+    # Rows below the headings, blank ones included; known even when only the head was read.
+    rows_below: int = 0
 
 
 def column_letter(index: int) -> str:
@@ -49,6 +52,8 @@ def column_letter(index: int) -> str:
 
 
 def text_of(cell: Cell) -> str:
+    if type(cell) is str:  # most cells; strip() also removes the ideographic space U+3000
+        return cell.strip()
     if cell is None:
         return ""
     if isinstance(cell, float) and cell.is_integer():
@@ -57,20 +62,29 @@ def text_of(cell: Cell) -> str:
         return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
     if isinstance(cell, date):
         return cell.isoformat()
-    return str(cell).strip().strip("\u3000")
+    return str(cell).strip()
 
 
 def read_table(path: str | Path, name: str, *, rows: bool = True) -> Table:
-    """The best table in the file (the sheet whose headings we recognise most)."""
+    """The best table in the file (the sheet whose headings we recognise most); with
+    ``rows=False`` only the headings (and how many rows lie below them)."""
     suffix = Path(name).suffix.lower()
-    grids: list[tuple[str, list[list[Cell]], list[Range]]]
+    grids: list[Grid]
     if suffix == ".csv":
-        grids = [("", _csv_rows(Path(path).read_bytes()), [])]
+        lines = _csv_rows(Path(path).read_bytes())
+        grids = [Grid("", lines, [], len(lines))]
     else:
-        grids = _workbook_grids(path)
-    best = max(grids, key=lambda grid: _best_heading_row(grid[1])[1])
-    sheet, grid, merged = best
-    return _table(grid, merged, sheet, with_rows=rows)
+        grids = _workbook_grids(path, None if rows else HEADER_SCAN_ROWS + 5)
+    best = max(grids, key=lambda grid: _best_heading_row(grid.cells)[1])
+    return _table(best, with_rows=rows)
+
+
+@dataclass
+class Grid:
+    sheet: str
+    cells: list[list[Cell]]
+    merged: list[Range]
+    height: int  # rows in the sheet, counted from row 1
 
 
 def decode_csv(data: bytes) -> str:
@@ -97,7 +111,7 @@ def _csv_rows(data: bytes) -> list[list[Cell]]:
     return [list(row) for row in csv.reader(io.StringIO(text), dialect)]
 
 
-def _workbook_grids(path: str | Path) -> list[tuple[str, list[list[Cell]], list[Range]]]:
+def _workbook_grids(path: str | Path, nrows: int | None) -> list[Grid]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except PasswordError:
@@ -108,7 +122,7 @@ def _workbook_grids(path: str | Path) -> list[tuple[str, list[list[Cell]], list[
         raise ImportFileError(
             _("The file is not a workbook Excel can open; save it again as .xlsx.")
         ) from None
-    grids: list[tuple[str, list[list[Cell]], list[Range]]] = []
+    grids: list[Grid] = []
     try:
         for meta in workbook.sheets_metadata:
             if str(meta.typ) != "SheetTypeEnum.WorkSheet" or str(meta.visible) != (
@@ -116,9 +130,10 @@ def _workbook_grids(path: str | Path) -> list[tuple[str, list[list[Cell]], list[
             ):
                 continue
             sheet = workbook.get_sheet_by_name(meta.name)
-            grid = sheet.to_python(skip_empty_area=False)
+            cells = sheet.to_python(skip_empty_area=False, nrows=nrows)
             merged = list(sheet.merged_cell_ranges or [])
-            grids.append((meta.name, grid, merged))
+            first_row = sheet.start[0] if sheet.start else 0
+            grids.append(Grid(meta.name, cells, merged, first_row + sheet.height))
     finally:
         workbook.close()
     if not grids:
@@ -142,7 +157,8 @@ def _best_heading_row(grid: list[list[Cell]]) -> tuple[int, int]:
     return best, best_score
 
 
-def _table(grid: list[list[Cell]], merged: list[Range], sheet: str, *, with_rows: bool) -> Table:
+def _table(found: Grid, *, with_rows: bool) -> Table:
+    grid, merged = found.cells, found.merged
     if not grid or not any(any(_texts(row)) for row in grid):
         raise ImportFileError(_("The file is empty."))
     width = max(len(row) for row in grid)
@@ -161,14 +177,24 @@ def _table(grid: list[list[Cell]], merged: list[Range], sheet: str, *, with_rows
         headings.append(
             "/".join(parts) or _("Column %(letter)s") % {"letter": column_letter(column)}
         )
-    table = Table(headings=headings, header_row=bottom + 1, sheet=sheet)
+    table = Table(
+        headings=headings,
+        header_row=bottom + 1,
+        sheet=found.sheet,
+        rows_below=max(0, found.height - bottom - 1),
+    )
     if with_rows:
+        merged_rows = {row for row, _column in owner}
         for index in range(bottom + 1, len(grid)):
-            cells = [
-                grid[owner[(index, c)][0]][owner[(index, c)][1]] if (index, c) in owner else cell
-                for c, cell in enumerate(grid[index])
-            ]
-            if any(text_of(cell) for cell in cells):
+            cells = grid[index]
+            if index in merged_rows:
+                cells = [
+                    grid[owner[(index, c)][0]][owner[(index, c)][1]]
+                    if (index, c) in owner
+                    else cell
+                    for c, cell in enumerate(cells)
+                ]
+            if any(cell not in BLANK and text_of(cell) for cell in cells):
                 table.rows.append((index + 1, cells))
     return table
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huifang.customers.imports.fields import BY_KEY, PURCHASE_KEYS
 from huifang.customers.imports.reader import column_letter, text_of
@@ -29,6 +31,10 @@ from huifang.customers.phones import PhoneError, normalize_phone
 from huifang.customers.services import split_tags
 
 PROFILE_KEYS = ("name", "company", "region", "city", "industry")
+LATER_THAN_PURCHASE = (
+    ("delivered_on", gettext_lazy("delivery date")),
+    ("first_used_on", gettext_lazy("first-use date")),
+)
 TEXT_LIMITS = {
     "name": 80,
     "company": 120,
@@ -94,10 +100,7 @@ class Row:
     columns: dict[str, str]  # field key → "C 手机", for notes about the row
     purchase: PurchaseRow | None = None
     owner_id: int | None = None
-
-    @property
-    def phone(self) -> str:
-        return str(self.values.get("phone") or "")
+    phone: str = ""
 
     def dedupe_keys(self) -> list[str]:
         """What makes two rows the same customer (C7): the same normalised phone, or the
@@ -142,7 +145,10 @@ class RowValidator:
             "contract_end_on": parse_date,
             "tags": self._tags,
         }
-        self.has_purchase_columns = bool(PURCHASE_KEYS & set(self.mapping.values()))
+        self.purchase_keys = [key for key in self.mapping.values() if key in PURCHASE_KEYS]
+        self.has_purchase_columns = bool(self.purchase_keys)
+        # One parser per column, decided once: this loop runs for every cell of the file.
+        self.steps = [(index, key, self._parser(key)) for index, key in self.mapping.items()]
 
     @staticmethod
     def _phone(cell: Any) -> str:
@@ -164,22 +170,23 @@ class RowValidator:
             )
         return tags
 
-    def _parse(self, key: str, cell: Any) -> Any:
-        parser = self.parsers.get(key)
-        if parser is not None:
-            return parser(cell)
+    def _parser(self, key: str) -> Callable[[Any], Any]:
+        if key in self.parsers:
+            return self.parsers[key]
         limit = TEXT_LIMITS.get(key)
         if limit:
-            return parse_text(cell, limit, str(BY_KEY[key].label))
-        return text_of(cell)
+            # Translated once: a lazy label costs a catalogue lookup every time it is read.
+            return functools.partial(parse_text, max_length=limit, label=str(BY_KEY[key].label))
+        return text_of
 
     def validate(self, number: int, cells: Sequence[Any]) -> tuple[Row | None, list[Issue]]:
         issues: list[Issue] = []
         values: dict[str, Any] = {}
-        for index, key in self.mapping.items():
-            cell = cells[index] if index < len(cells) else ""
+        width = len(cells)
+        for index, key, parse in self.steps:
+            cell = cells[index] if index < width else ""
             try:
-                values[key] = self._parse(key, cell)
+                values[key] = parse(cell)
             except CellError as error:
                 issues.append(
                     Issue(number, self.column_names[key], text_of(cell)[:200], str(error))
@@ -212,7 +219,9 @@ class RowValidator:
                     ),
                 )
             )
-        row = Row(number=number, values=values, columns=self.column_names)
+        row = Row(
+            number=number, values=values, columns=self.column_names, phone=values.get("phone") or ""
+        )
         self._owner(row, issues)
         if self.has_purchase_columns:
             self._purchase(row, issues)
@@ -239,9 +248,9 @@ class RowValidator:
 
     def _purchase(self, row: Row, issues: list[Issue]) -> None:
         values = row.values
-        failed = {issue.column for issue in issues}
+        failed = {issue.column for issue in issues} if issues else set()
         column = self.column_names.get
-        if not any(values.get(key) or column(key) in failed for key in PURCHASE_KEYS):
+        if not any(values.get(key) or column(key) in failed for key in self.purchase_keys):
             return
         product = None
         wanted = str(values.get("product") or "")
@@ -281,10 +290,7 @@ class RowValidator:
             )
         if product is None or not purchased_on:
             return
-        for key, label in (
-            ("delivered_on", _("delivery date")),
-            ("first_used_on", _("first-use date")),
-        ):
+        for key, label in LATER_THAN_PURCHASE:
             if values.get(key) and values[key] < purchased_on:
                 issues.append(
                     Issue(
@@ -341,9 +347,11 @@ class Group:
 
     rows: list[Row] = field(default_factory=list)
 
+    @functools.cached_property
     def phones(self) -> list[str]:
         return list(dict.fromkeys(row.phone for row in self.rows if row.phone))
 
+    @functools.cached_property
     def pairs(self) -> list[tuple[str, str]]:
         return list(
             dict.fromkeys(
@@ -403,6 +411,8 @@ class Record:
 
 
 def fold(group: Group) -> Record:
+    if len(group.rows) == 1:
+        return _fold_one(group.rows[0])
     first = group.rows[0]
     profile = dict.fromkeys(PROFILE_KEYS, "")
     notes: list[Issue] = []
@@ -467,4 +477,24 @@ def fold(group: Group) -> Record:
         contacts=contact_list,
         purchases=[(row, row.purchase) for row in group.rows if row.purchase],
         notes=notes,
+    )
+
+
+def _fold_one(row: Row) -> Record:
+    """The common case, a customer on one row, without the bookkeeping of merging."""
+    values = row.values
+    email, wechat = values.get("email") or "", values.get("wechat_id") or ""
+    contacts = []
+    if row.phone or email or wechat:
+        contacts.append(ContactRecord(values["name"], row.phone, email, wechat))
+    return Record(
+        profile={key: values.get(key) or "" for key in PROFILE_KEYS},
+        owner_id=row.owner_id,
+        preferred_channel=values.get("preferred_channel") or "",
+        window=values.get("preferred_window"),
+        opted_out=bool(values.get("opted_out")),
+        tags=list(dict.fromkeys(values.get("tags") or [])),
+        contacts=contacts,
+        purchases=[(row, row.purchase)] if row.purchase else [],
+        notes=[],
     )

@@ -46,13 +46,13 @@ def import_job_create(
     )
     job.file.save(upload.name or "import", upload, save=False)
     try:
-        table = read_table(job.file.path, job.original_name)
+        table = read_table(job.file.path, job.original_name, rows=False)
     except ImportFileError:
         job.file.delete(save=False)
         raise
     job.headers = table.headings
     job.header_row = table.header_row
-    job.total_rows = len(table.rows)
+    job.total_rows = table.rows_below  # blank rows included; the run counts exactly
     job.mapping = suggest_mapping(table.headings, source.mapping if source else {})
     job.save()
     return job
