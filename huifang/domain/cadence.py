@@ -886,7 +886,11 @@ P_HOLIDAY = "节日问候"
 # fmt: off
 def _urgent_steps(importance: int, survey_channel: Channel) -> tuple[Step, ...]:
     """S004 "2小时-24小时-72小时": confirm within 2 working hours, check use the next
-    working day, survey 3 working days later (SLAs are measured in working time, T2)."""
+    working day, survey 3 working days later (SLAs are measured in working time, T2).
+
+    The first call is due *within* 2 h rather than at +2 h on purpose: contacts at +2 h,
+    +24 h and +72 h would be three within 70 h and break the 72-hour cap of two (F4); from
+    +0 h the survey lands exactly 72 h after the first call, which the cap allows."""
     return (
         Step(_wh(0), _wh(2), Channel.PHONE, P_CONFIRM_FIX, "post_solution",
              "fix_confirmation", importance, routine=False),
