@@ -24,10 +24,12 @@ class NavItem:
 
 
 ALL_ROLES = (Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN)
+CALLERS = (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
+BUILDERS = (Role.SUPERVISOR, Role.ADMIN)
 
 NAVIGATION = (
     NavItem(_("Home"), "core:home", ALL_ROLES),
-    NavItem(_("Follow-ups"), "workspace:queue", (Role.AGENT, Role.SUPERVISOR, Role.ADMIN)),
+    NavItem(_("Today's follow-ups"), "workspace:queue", CALLERS),
     NavItem(_("Customers"), "customers:list", ALL_ROLES),
     NavItem(_("My tickets"), "tickets:mine", ALL_ROLES),
     NavItem(_("Ticket queue"), "tickets:queue", (Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN)),
@@ -40,11 +42,9 @@ NAVIGATION = (
     NavItem(_("Contact policy"), "followups:policy", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Feature releases"), "followups:releases", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Calendar"), "workdays:calendar", (Role.ADMIN,), admin_menu=True),
-    NavItem(
-        _("Questionnaires and scripts"), "surveys:list", (Role.SUPERVISOR, Role.ADMIN),
-        admin_menu=True,
-    ),
+    NavItem(_("Questionnaires and scripts"), "surveys:list", BUILDERS, admin_menu=True),
     NavItem(_("Ticket rules"), "tickets:rules", (Role.ADMIN,), admin_menu=True),
+    NavItem(_("Products"), "customers:product_list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Archive settings"), "customers:settings", (Role.ADMIN,), admin_menu=True),
     NavItem(_("Audit trail"), "audit:list", (Role.ADMIN,), admin_menu=True),
     NavItem(_("System"), "core:system_status", (Role.ADMIN,), admin_menu=True),

@@ -17,6 +17,7 @@ from huifang.customers.models import (
     Customer,
     DuplicatePolicy,
     ImportSource,
+    Product,
     Segment,
     Tag,
     Tier,
@@ -413,6 +414,24 @@ class ArchiveSettingsForm(ChoiceWidgetsMixin, forms.ModelForm):
             if data.get(name) == 0:
                 self.add_error(name, _("Enter a whole number of at least 1."))
         return data
+
+
+class ProductForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Product
+        fields = ["sku", "name", "model", "line", "unit_price", "repurchase_cycle_days"]
+        error_messages = {
+            "sku": {"unique": gettext_lazy("Another product already has this SKU.")},
+            "unit_price": {
+                "invalid": gettext_lazy("Enter the unit price as a number, e.g. 12800.")
+            },
+        }
+
+    def clean_unit_price(self) -> Any:
+        price = self.cleaned_data["unit_price"]
+        if price is not None and price < 0:
+            raise forms.ValidationError(_("A unit price cannot be negative."))
+        return price
 
 
 class SearchForm(forms.Form):

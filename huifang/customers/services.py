@@ -253,6 +253,29 @@ def archive_settings_update(*, actor: User | None, **fields: Any) -> ArchiveSett
     return archive
 
 
+PRODUCT_FIELDS = ("sku", "name", "model", "line", "unit_price", "repurchase_cycle_days")
+
+
+@transaction.atomic
+def product_save(*, actor: User | None, product: Product | None = None, **fields: Any) -> Product:
+    """Create or change a product; its price class follows the unit price (C3)."""
+    creating = product is None
+    product = product or Product()
+    thresholds = ArchiveSettings.load().product_thresholds()
+
+    def classify_price() -> None:
+        product.product_class = product_class(product.unit_price, thresholds).value
+
+    before = product.product_class
+    changes = _change(product, {**fields}, validate=classify_price)
+    if changes and product.product_class != before:
+        changes["product_class"] = [before or None, product.product_class]
+    if changes:
+        action = Action.CREATE if creating else Action.UPDATE
+        audit_record(actor=actor, action=action, target=product, changes=changes)
+    return product
+
+
 @transaction.atomic
 def products_reclassify(*, actor: User | None) -> int:
     """Give every product the price class its unit price has under the current thresholds."""

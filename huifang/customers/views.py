@@ -26,6 +26,7 @@ from huifang.customers.forms import (
     CustomerForm,
     ImportUploadForm,
     PreferencesForm,
+    ProductForm,
     SearchForm,
     owners_for,
 )
@@ -40,6 +41,7 @@ from huifang.customers.models import (
     Customer,
     ImportJob,
     ImportStatus,
+    Product,
     Segment,
     Tag,
     Tier,
@@ -294,6 +296,31 @@ def reclassify(request: HttpRequest) -> HttpResponse:
         _("Tiers, flags and segments are being recomputed in the background."),
     )
     return redirect("customers:settings")
+
+
+@admin_required
+def product_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "customers/product_list.html", {"products": Product.objects.all()})
+
+
+@admin_required
+def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    product = get_object_or_404(Product, pk=pk) if pk else None
+    form = ProductForm(request.POST or None, instance=product)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in services.PRODUCT_FIELDS}
+        # The form has already written its values onto `product`; the service compares
+        # against the stored row to record what changed.
+        stored = Product.objects.get(pk=product.pk) if product else None
+        saved = services.product_save(actor=_user(request), product=stored, **fields)
+        messages.success(
+            request,
+            _("Product %(name)s saved: %(class)s.")
+            % {"name": saved, "class": saved.get_product_class_display()},
+        )
+        return redirect("customers:product_list")
+    title = _("Edit product") if product else _("New product")
+    return render(request, "accounts/form.html", {"form": form, "title": title})
 
 
 # --- Imports ------------------------------------------------------------------------------
