@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -50,7 +51,9 @@ def _followup(request: HttpRequest, pk: int) -> FollowUp:
 @agent_required
 def queue(request: HttpRequest) -> HttpResponse:
     items = selectors.queue_for(_user(request), timezone.now())
-    return render(request, "workspace/queue.html", {"items": items})
+    shown = items[: selectors.SHOWN]
+    context = {"items": shown, "more": len(items) - len(shown), "base": reverse("workspace:queue")}
+    return render(request, "workspace/queue.html", context)
 
 
 @require_POST

@@ -67,3 +67,15 @@ def test_a_customer_without_email_is_handed_to_the_agent_as_a_call(
     assert (f.channel, f.status) == ("phone", FollowUpStatus.PLANNED)
     assert f.reasons[-1] == {"code": "no_address", "detail": "张伟 没有登记邮箱。"}
     assert not OutboundMessage.objects.exists() and not mailbox.messages
+
+
+def test_an_unreachable_smtp_server_keeps_the_message_for_a_retry(
+    org: Org, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.HUIFANG_EMAIL = {"host": "127.0.0.1", "port": 9, "timeout": 2}  # nothing listens
+    followup(customer(team=org.east, owner=org.agent, email="a@example.cn"), channel="email")
+    with django_capture_on_commit_callbacks(execute=True):
+        survey_links_dispatch(now=THURSDAY_10)
+    message = OutboundMessage.objects.get()
+    assert (message.status, message.attempts) == (MessageStatus.QUEUED, 1)
+    assert "ConnectionRefusedError" in message.error

@@ -40,3 +40,17 @@ def test_it_refuses_agents_of_another_team(org: Org) -> None:
     assert response.status_code == 403
     f.refresh_from_db()
     assert f.status == FollowUpStatus.PLANNED
+
+
+@time_machine.travel(THURSDAY_10, tick=False)
+def test_a_finished_follow_up_opens_read_only_with_its_answers(org: Org) -> None:
+    f = followup(customer(team=org.east, owner=org.agent), questionnaire="nps")
+    client = org.client_for(org.agent)
+    client.post(reverse("workspace:claim", args=[f.pk]))
+    client.post(reverse("workspace:complete", args=[f.pk]), {"nps": "9"})
+
+    page = client.get(reverse("workspace:work", args=[f.pk])).content.decode()
+
+    assert 'id="complete-button"' not in page
+    assert 'value="9" checked' in page
+    assert "completed" in page  # the contact attempt is listed

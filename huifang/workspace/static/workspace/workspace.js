@@ -35,14 +35,14 @@
     }
     rows.forEach(function (row, i) {
       row.addEventListener("focus", function () { current = i; select(i); });
-      row.addEventListener("dblclick", function () { submit(row.querySelector("form")); });
+      row.addEventListener("dblclick", function () { row.querySelector("button").click(); });
     });
     document.addEventListener("keydown", function (event) {
       if (typing(event) || !plain(event)) return;
       if (event.key === "j" || event.key === "ArrowDown") { select(current + 1); event.preventDefault(); }
       else if (event.key === "k" || event.key === "ArrowUp") { select(current - 1); event.preventDefault(); }
       else if (event.key === "Enter" && rows.length && event.target.tagName !== "BUTTON") {
-        submit(rows[current].querySelector("form")); event.preventDefault();
+        rows[current].querySelector("button").click(); event.preventDefault();
       }
       else if (event.key === "n") { submit(document.getElementById("claim-next")); event.preventDefault(); }
     });
