@@ -40,7 +40,8 @@ class AuditEntry(models.Model):
     strings), so a reader can show "tier: normal → VIP" without the old model version.
     """
 
-    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # No index of its own: ids grow with time, and the trail is read newest first by id.
+    at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),

@@ -151,6 +151,7 @@ _PLACE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=65_536)  # a file names the same companies over and over
 def company_key(company: str) -> str:
     """The company name without the place it starts with: 杭州华盛机械制造有限公司 →
     华盛机械制造有限公司, so that a search for the trade name 华盛 is a prefix search. A
