@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -40,7 +41,7 @@ from huifang.accounts.models import Team, User
 from huifang.audit.models import Action
 from huifang.audit.services import Change, audit_record_many
 from huifang.core.bulk import insert_rows
-from huifang.customers.classify import classify, customer_facts
+from huifang.customers.classify import Classification, classify, customer_facts
 from huifang.customers.imports.reader import read_table
 from huifang.customers.imports.rows import (
     ContactRecord,
@@ -161,6 +162,7 @@ class Importer:
             "team_id": dict(Team.objects.values_list("pk", "name")),
         }
         self.seen_orders: dict[str, tuple[int, PurchaseRow]] = {}
+        self.classified: dict[tuple[tuple[date, Decimal], ...], Classification] = {}
         self.note = _("Import no. %(job)d") % {"job": job.pk}
         self.rows_note = _("%(import)s, rows %(rows)s")
 
@@ -449,8 +451,9 @@ class Importer:
             owner_id = record.owner_id or self.job.default_owner_id
             team_id = self.teams.get(owner_id) if owner_id else None
             team_id = team_id or self.job.default_team_id
-            facts = [PurchaseFact(on=p.purchased_on, amount=p.amount) for _r, p in record.purchases]
-            classified = classify(customer_facts(facts, None, False), self.today, self.rules)
+            classified = self._classify(
+                tuple(sorted((p.purchased_on, p.amount) for _r, p in record.purchases))
+            )
             profile = record.profile
             pinyin, initials = name_keys(profile["name"])
             # As text: SQLite's driver has no adapter for time values; both databases parse it.
@@ -510,6 +513,17 @@ class Importer:
         _insert(Contact, CONTACT_COLUMNS, contacts)
         _insert(CustomerTag, ["customer_id", "tag_id"], tag_rows)
         _insert(Purchase, PURCHASE_COLUMNS, purchases)
+
+    def _classify(self, bought: tuple[tuple[date, Decimal], ...]) -> Classification:
+        """Classification of a new customer, who has only the orders of the file. Orders of
+        one file share their days and prices, so the few distinct histories are computed
+        once each."""
+        known = self.classified.get(bought)
+        if known is None:
+            facts = [PurchaseFact(on=on, amount=amount) for on, amount in bought]
+            known = classify(customer_facts(facts, None, False), self.today, self.rules)
+            self.classified[bought] = known
+        return known
 
     # --- customers on file ---------------------------------------------------------------
 
