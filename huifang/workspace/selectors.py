@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,9 +19,9 @@ RECENT_REPAIR = timedelta(days=30)
 SATISFACTION_MEMORY = timedelta(days=180)
 # The day's candidates are read in scheduled order and ranked here; overdue ones come
 # first in that order anyway, so a cap this size never drops one that would rank high.
-CANDIDATES = 300
-# An agent makes about 80 calls a day: the page lists the first 100 in order.
-SHOWN = 100
+CANDIDATES = 150
+# The page lists the first 50 in order, and how many more wait below them.
+SHOWN = 50
 KEY_TIERS = (Tier.VIP, Tier.KEY)
 # What the queue shows and ranks by; the rest of a follow-up loads when it is opened.
 QUEUE_FIELDS = (
@@ -31,26 +31,58 @@ QUEUE_FIELDS = (
 
 
 @dataclass(frozen=True)
-class QueueItem:
-    followup: FollowUp
+class Candidate:
+    """What ranking needs of a follow-up; plain values, cheap to read by the hundred."""
+
+    pk: int
+    customer_id: int
+    mine: bool
+    scheduled_at: datetime
+    due_end: datetime
     overdue: bool
     recent_repair: bool
     low_satisfaction: bool
     key_customer: bool
 
+    def rank(self) -> tuple[bool, bool, bool, bool, bool, datetime, int]:
+        """F7: overdue first, then recent repair, low past satisfaction, VIP/key, due time."""
+        return (
+            not self.mine,
+            not self.overdue,
+            not self.recent_repair,
+            not self.low_satisfaction,
+            not self.key_customer,
+            self.scheduled_at,
+            self.pk,
+        )
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    followup: FollowUp
+    why: Candidate
+
+    @property
+    def overdue(self) -> bool:
+        return self.why.overdue
+
+    @property
+    def mine(self) -> bool:
+        return self.why.mine
+
     @property
     def badges(self) -> list[tuple[str, str]]:
         """Why this one comes first, as (Bootstrap class, label) pairs."""
-        shown = []
-        if self.mine:
+        why, shown = self.why, []
+        if why.mine:
             shown.append(("text-bg-primary", _("You are on it")))
-        if self.overdue:
+        if why.overdue:
             shown.append(("text-bg-danger", _("Overdue")))
-        if self.recent_repair:
+        if why.recent_repair:
             shown.append(("text-bg-warning", _("Recent repair")))
-        if self.low_satisfaction:
+        if why.low_satisfaction:
             shown.append(("text-bg-warning", _("Low past satisfaction")))
-        if self.key_customer:
+        if why.key_customer:
             shown.append(("text-bg-info", self.followup.customer.get_tier_display()))
         return shown
 
@@ -62,22 +94,15 @@ class QueueItem:
     def due_text(self) -> str:
         return _short(self.followup.due_end)
 
-    @property
-    def mine(self) -> bool:
-        return self.followup.status == FollowUpStatus.IN_PROGRESS
 
-    def rank(self) -> tuple[bool, bool, bool, bool, bool, datetime, int]:
-        """F7: overdue first, then recent repair, low past satisfaction, VIP/key, due time."""
-        f = self.followup
-        return (
-            not self.mine,
-            not self.overdue,
-            not self.recent_repair,
-            not self.low_satisfaction,
-            not self.key_customer,
-            f.scheduled_at or f.due_start,
-            f.pk,
-        )
+@dataclass(frozen=True)
+class Queue:
+    items: list[QueueItem]  # the first ``limit`` in F7 order
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
 
 
 def _short(at: datetime | None) -> str:
@@ -90,71 +115,85 @@ def end_of_today(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time(0)))
 
 
-def _waiting(user: User, now: datetime) -> list[FollowUp]:
-    """The user's own planned phone follow-ups up to today, then their team's unassigned ones.
+ROW = ("pk", "customer_id", "status", "scheduled_at", "due_end", "customer__tier",
+       "customer__flags", "repaired", "low_answer", "low_ticket")  # fmt: skip
+Row = tuple[int, int, str, datetime, datetime, str, list[str], bool, bool, bool]
 
-    Two queries rather than one with OR, so each walks its own index in scheduled order
-    (owner, status, scheduled_at) however many follow-ups the archive holds.
-    """
-    due = (
-        FollowUp.objects.filter(
-            status=FollowUpStatus.PLANNED, channel=Channel.PHONE, scheduled_at__lt=end_of_today(now)
-        )
-        .select_related("customer")
-        .only(*QUEUE_FIELDS)
-        .order_by("scheduled_at", "pk")
+
+def _flagged(rows: QuerySet[FollowUp], now: datetime) -> QuerySet[FollowUp]:
+    """Recent repair and low past satisfaction, asked of the database row by row (indexed
+    look-ups per customer), so one query brings everything the ranking needs."""
+    customer = OuterRef("customer_id")
+    since = now - SATISFACTION_MEMORY
+    low_score = Q(kind="csat", score__lte=2) | Q(kind="nps", score__lte=6)
+    return rows.annotate(
+        repaired=Exists(
+            Ticket.objects.filter(customer_id=customer, solved_at__gte=now - RECENT_REPAIR)
+        ),
+        low_answer=Exists(
+            Answer.objects.filter(
+                low_score, response__customer_id=customer, response__submitted_at__gte=since
+            )
+        ),
+        low_ticket=Exists(
+            Ticket.objects.filter(customer_id=customer, satisfaction__lte=2, closed_at__gte=since)
+        ),
     )
-    rows = list(due.filter(owner=user)[:CANDIDATES])
+
+
+def _rows(user: User, now: datetime) -> list[Row]:
+    """Follow-ups the user works on, their own planned phone follow-ups up to today, then
+    their team's unassigned ones. Separate queries rather than one with OR, so each walks
+    its own index in scheduled order (owner, status, scheduled_at) however big the archive.
+    """
+    working = _flagged(
+        FollowUp.objects.filter(status=FollowUpStatus.IN_PROGRESS, claimed_by=user), now
+    ).order_by("claimed_at")
+    due = _flagged(
+        FollowUp.objects.filter(
+            status=FollowUpStatus.PLANNED,
+            channel=Channel.PHONE,
+            scheduled_at__lt=end_of_today(now),
+        ),
+        now,
+    ).order_by("scheduled_at", "pk")
+    rows: list[Row] = [
+        *working.values_list(*ROW)[:20],
+        *due.filter(owner=user).values_list(*ROW)[:CANDIDATES],
+    ]
     if user.team_id is not None:
-        rows += due.filter(owner__isnull=True, customer__team_id=user.team_id)[:CANDIDATES]
+        unassigned = due.filter(owner__isnull=True, customer__team_id=user.team_id)
+        rows += unassigned.values_list(*ROW)[:CANDIDATES]
     return rows
 
 
-def _low_satisfaction(customer_ids: list[int], now: datetime) -> set[int]:
-    since = now - SATISFACTION_MEMORY
-    low_answer = Q(kind="csat", score__lte=2) | Q(kind="nps", score__lte=6)
-    from_answers = (
-        Answer.objects.filter(
-            low_answer, response__customer_id__in=customer_ids, response__submitted_at__gte=since
+def ranked(user: User, now: datetime) -> list[Candidate]:
+    """Today's phone follow-ups for the user in F7 order, the ones they work on first."""
+    candidates = [
+        Candidate(
+            pk=pk,
+            customer_id=customer_id,
+            mine=status == FollowUpStatus.IN_PROGRESS,
+            scheduled_at=scheduled_at,
+            due_end=due_end,
+            overdue=due_end < now,
+            recent_repair=repaired,
+            low_satisfaction=low_answer or low_ticket or Flag.LOW_SATISFACTION in (flags or ()),
+            key_customer=tier in KEY_TIERS,
         )
-        .order_by()
-        .values_list("response__customer_id", flat=True)
-    )
-    from_tickets = (
-        Ticket.objects.filter(
-            customer_id__in=customer_ids, satisfaction__lte=2, closed_at__gte=since
-        )
-        .order_by()
-        .values_list("customer_id", flat=True)
-    )
-    return set(from_answers) | set(from_tickets)
+        for (pk, customer_id, status, scheduled_at, due_end, tier, flags, repaired, low_answer,
+             low_ticket) in _rows(user, now)
+    ]  # fmt: skip
+    candidates.sort(key=Candidate.rank)
+    return candidates
 
 
-def queue_for(user: User, now: datetime) -> list[QueueItem]:
-    """Today's phone follow-ups for the user: those they are working on, then the rest."""
-    working = FollowUp.objects.filter(status=FollowUpStatus.IN_PROGRESS, claimed_by=user)
-    rows = [
-        *working.select_related("customer").only(*QUEUE_FIELDS).order_by("claimed_at")[:20],
-        *_waiting(user, now),
-    ]
-    if not rows:
-        return []
-    customer_ids = list({f.customer_id for f in rows})
-    repaired = set(
-        Ticket.objects.filter(customer_id__in=customer_ids, solved_at__gte=now - RECENT_REPAIR)
-        .order_by()
-        .values_list("customer_id", flat=True)
+def queue_for(user: User, now: datetime, limit: int = SHOWN) -> Queue:
+    """The first ``limit`` follow-ups of the user's queue, loaded for display."""
+    order = ranked(user, now)
+    top = order[:limit]
+    loaded = (
+        FollowUp.objects.select_related("customer").only(*QUEUE_FIELDS).in_bulk([c.pk for c in top])
     )
-    low = _low_satisfaction(customer_ids, now)
-    items = [
-        QueueItem(
-            followup=f,
-            overdue=f.due_end < now,
-            recent_repair=f.customer_id in repaired,
-            low_satisfaction=f.customer_id in low or Flag.LOW_SATISFACTION in f.customer.flags,
-            key_customer=f.customer.tier in KEY_TIERS,
-        )
-        for f in rows
-    ]
-    items.sort(key=QueueItem.rank)
-    return items
+    items = [QueueItem(loaded[c.pk], c) for c in top if c.pk in loaded]
+    return Queue(items=items, total=len(order))

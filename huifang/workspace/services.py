@@ -23,7 +23,7 @@ from huifang.surveys.services import response_start, response_submit
 from huifang.tickets.models import Ticket
 from huifang.tickets.services import ticket_create_from_followup
 from huifang.workspace import policy
-from huifang.workspace.selectors import queue_for
+from huifang.workspace.selectors import ranked
 
 
 class WorkspaceError(ValueError):
@@ -48,12 +48,11 @@ def followup_claim(*, followup_id: int, user: User, now: datetime) -> bool:
 
 def followup_claim_next(*, user: User, now: datetime) -> FollowUp | None:
     """The first follow-up of the user's queue nobody has taken, claimed for them."""
-    for item in queue_for(user, now):
-        followup = item.followup
-        if followup.status == FollowUpStatus.IN_PROGRESS and followup.claimed_by_id == user.pk:
-            return followup
-        if followup_claim(followup_id=followup.pk, user=user, now=now):
-            return FollowUp.objects.get(pk=followup.pk)
+    for candidate in ranked(user, now):
+        if candidate.mine:
+            return FollowUp.objects.get(pk=candidate.pk)
+        if followup_claim(followup_id=candidate.pk, user=user, now=now):
+            return FollowUp.objects.get(pk=candidate.pk)
     return None
 
 

@@ -50,9 +50,8 @@ def _followup(request: HttpRequest, pk: int) -> FollowUp:
 
 @agent_required
 def queue(request: HttpRequest) -> HttpResponse:
-    items = selectors.queue_for(_user(request), timezone.now())
-    shown = items[: selectors.SHOWN]
-    context = {"items": shown, "more": len(items) - len(shown), "base": reverse("workspace:queue")}
+    queue = selectors.queue_for(_user(request), timezone.now())
+    context = {"items": queue.items, "more": queue.more, "base": reverse("workspace:queue")}
     return render(request, "workspace/queue.html", context)
 
 
