@@ -341,6 +341,9 @@ def followups_plan_all(
         if progress:
             progress(part.customers)
 
+    if connections["default"].vendor == "sqlite":
+        # SQLite has one writer: a second process would only wait for the first one's lock.
+        workers = 1
     if workers <= 1:
         ctx = load_context(now)
         for _, first_id, last_id, _ in ranges:
