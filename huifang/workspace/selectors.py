@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huifang.accounts.models import User
-from huifang.customers.models import Channel, Flag, Tier
+from huifang.customers.models import Channel, Customer, Flag, Tier
 from huifang.followups.models import FollowUp, FollowUpStatus
 from huifang.surveys.models import Answer
 from huifang.tickets.models import Ticket
@@ -116,29 +116,8 @@ def end_of_today(now: datetime) -> datetime:
 
 
 ROW = ("pk", "customer_id", "status", "scheduled_at", "due_end", "customer__tier",
-       "customer__flags", "repaired", "low_answer", "low_ticket")  # fmt: skip
-Row = tuple[int, int, str, datetime, datetime, str, list[str], bool, bool, bool]
-
-
-def _flagged(rows: QuerySet[FollowUp], now: datetime) -> QuerySet[FollowUp]:
-    """Recent repair and low past satisfaction, asked of the database row by row (indexed
-    look-ups per customer), so one query brings everything the ranking needs."""
-    customer = OuterRef("customer_id")
-    since = now - SATISFACTION_MEMORY
-    low_score = Q(kind="csat", score__lte=2) | Q(kind="nps", score__lte=6)
-    return rows.annotate(
-        repaired=Exists(
-            Ticket.objects.filter(customer_id=customer, solved_at__gte=now - RECENT_REPAIR)
-        ),
-        low_answer=Exists(
-            Answer.objects.filter(
-                low_score, response__customer_id=customer, response__submitted_at__gte=since
-            )
-        ),
-        low_ticket=Exists(
-            Ticket.objects.filter(customer_id=customer, satisfaction__lte=2, closed_at__gte=since)
-        ),
-    )
+       "customer__flags")  # fmt: skip
+Row = tuple[int, int, str, datetime, datetime, str, list[str]]
 
 
 def _rows(user: User, now: datetime) -> list[Row]:
@@ -146,19 +125,12 @@ def _rows(user: User, now: datetime) -> list[Row]:
     their team's unassigned ones. Separate queries rather than one with OR, so each walks
     its own index in scheduled order (owner, status, scheduled_at) however big the archive.
     """
-    working = _flagged(
-        FollowUp.objects.filter(status=FollowUpStatus.IN_PROGRESS, claimed_by=user), now
-    ).order_by("claimed_at")
-    due = _flagged(
-        FollowUp.objects.filter(
-            status=FollowUpStatus.PLANNED,
-            channel=Channel.PHONE,
-            scheduled_at__lt=end_of_today(now),
-        ),
-        now,
+    working = FollowUp.objects.filter(status=FollowUpStatus.IN_PROGRESS, claimed_by=user)
+    due = FollowUp.objects.filter(
+        status=FollowUpStatus.PLANNED, channel=Channel.PHONE, scheduled_at__lt=end_of_today(now)
     ).order_by("scheduled_at", "pk")
     rows: list[Row] = [
-        *working.values_list(*ROW)[:20],
+        *working.order_by("claimed_at").values_list(*ROW)[:20],
         *due.filter(owner=user).values_list(*ROW)[:CANDIDATES],
     ]
     if user.team_id is not None:
@@ -167,23 +139,59 @@ def _rows(user: User, now: datetime) -> list[Row]:
     return rows
 
 
+def _flags(customer_ids: list[int], now: datetime) -> dict[int, tuple[bool, bool]]:
+    """(recent repair, low past satisfaction) per customer, in one query: the database
+    answers each with an indexed look-up per customer."""
+    customer = OuterRef("pk")
+    since = now - SATISFACTION_MEMORY
+    low_score = Q(kind="csat", score__lte=2) | Q(kind="nps", score__lte=6)
+    rows = (
+        Customer.objects.filter(pk__in=customer_ids)
+        .annotate(
+            repaired=Exists(
+                Ticket.objects.filter(customer_id=customer, solved_at__gte=now - RECENT_REPAIR)
+            ),
+            low_answer=Exists(
+                Answer.objects.filter(
+                    low_score, response__customer_id=customer, response__submitted_at__gte=since
+                )
+            ),
+            low_ticket=Exists(
+                Ticket.objects.filter(
+                    customer_id=customer, satisfaction__lte=2, closed_at__gte=since
+                )
+            ),
+        )
+        .order_by()
+        .values_list("pk", "repaired", "low_answer", "low_ticket")
+    )
+    return {
+        pk: (repaired, low_answer or low_ticket) for pk, repaired, low_answer, low_ticket in rows
+    }
+
+
 def ranked(user: User, now: datetime) -> list[Candidate]:
     """Today's phone follow-ups for the user in F7 order, the ones they work on first."""
-    candidates = [
-        Candidate(
-            pk=pk,
-            customer_id=customer_id,
-            mine=status == FollowUpStatus.IN_PROGRESS,
-            scheduled_at=scheduled_at,
-            due_end=due_end,
-            overdue=due_end < now,
-            recent_repair=repaired,
-            low_satisfaction=low_answer or low_ticket or Flag.LOW_SATISFACTION in (flags or ()),
-            key_customer=tier in KEY_TIERS,
+    rows = _rows(user, now)
+    if not rows:
+        return []
+    flags = _flags(list({row[1] for row in rows}), now)
+    candidates = []
+    for pk, customer_id, status, scheduled_at, due_end, tier, customer_flags in rows:
+        repaired, unhappy = flags.get(customer_id, (False, False))
+        candidates.append(
+            Candidate(
+                pk=pk,
+                customer_id=customer_id,
+                mine=status == FollowUpStatus.IN_PROGRESS,
+                scheduled_at=scheduled_at,
+                due_end=due_end,
+                overdue=due_end < now,
+                recent_repair=repaired,
+                low_satisfaction=unhappy or Flag.LOW_SATISFACTION in (customer_flags or ()),
+                key_customer=tier in KEY_TIERS,
+            )
         )
-        for (pk, customer_id, status, scheduled_at, due_end, tier, flags, repaired, low_answer,
-             low_ticket) in _rows(user, now)
-    ]  # fmt: skip
     candidates.sort(key=Candidate.rank)
     return candidates
 
