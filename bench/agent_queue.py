@@ -39,12 +39,6 @@ DATABASE_URL = f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
 P95_LIMIT_MS = 100.0
 PASSWORD = "Huifang@2026"
 CALLERS = ("agent", "agent2", "agent3", "agent4", "zhuguan", "zhuguan2")
-COLUMNS = (
-    "customer_id", "rule_code", "step_index", "trigger", "source_ref", "purpose", "channel",
-    "due_start", "due_end", "scheduled_at", "importance", "routine", "announce_day_before",
-    "script", "questionnaire", "status", "merged_into_key", "reasons", "owner_id",
-    "dedupe_key", "planned_at",
-)  # fmt: skip
 
 
 def manage(env: dict[str, str], *args: str) -> None:
@@ -67,6 +61,7 @@ def insert_followups(count: int, now: datetime, seed: int) -> int:
     from huifang.core.bulk import insert_rows
     from huifang.customers.models import Customer
     from huifang.followups.models import FollowUp
+    from huifang.followups.services import FOLLOWUP_COLUMNS
 
     owners = list(User.objects.filter(username__in=CALLERS).values_list("id", flat=True))
     low, high = (
@@ -97,7 +92,7 @@ def insert_followups(count: int, now: datetime, seed: int) -> int:
 
     for start in range(0, count, 50_000):
         with transaction.atomic():
-            insert_rows(FollowUp, COLUMNS, rows(start, min(start + 50_000, count)))
+            insert_rows(FollowUp, FOLLOWUP_COLUMNS, rows(start, min(start + 50_000, count)))
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return due_today

@@ -233,22 +233,29 @@ def _open_tickets(
             )
 
 
+def contact_attempt_record(
+    *, followup: FollowUp, agent: User | None, result: str, now: datetime, note: str = ""
+) -> ContactAttempt:
+    """Every contact attempt is recorded (E5); the contact policy counts them."""
+    return ContactAttempt.objects.create(
+        customer_id=followup.customer_id,
+        followup=followup,
+        at=now,
+        channel=followup.channel,
+        routine=followup.routine,
+        agent=agent,
+        result=result,
+        note=note,
+    )
+
+
 def _finish(
     followup: FollowUp, *, actor: User | None, now: datetime, result: str, note: str = ""
 ) -> None:
     followup.status = FollowUpStatus.DONE
     followup.finished_at = now
     followup.save(update_fields=["status", "finished_at"])
-    ContactAttempt.objects.create(
-        customer_id=followup.customer_id,
-        followup=followup,
-        at=now,
-        channel=followup.channel,
-        routine=followup.routine,
-        agent=actor,
-        result=result,
-        note=note,
-    )
+    contact_attempt_record(followup=followup, agent=actor, result=result, now=now, note=note)
 
 
 # --------------------------------------------------------------------------- survey links
@@ -324,15 +331,7 @@ def survey_link_send(*, followup: FollowUp, actor: User | None, now: datetime) -
             status=FollowUpStatus.IN_PROGRESS,
             claimed_at=now,
         )
-        ContactAttempt.objects.create(
-            customer_id=customer.pk,
-            followup=followup,
-            at=now,
-            channel=channel,
-            routine=followup.routine,
-            agent=actor,
-            result="link_sent",
-        )
+        contact_attempt_record(followup=followup, agent=actor, result="link_sent", now=now)
 
 
 LINK_CHANNELS = (Channel.SMS, Channel.EMAIL, Channel.WECHAT)

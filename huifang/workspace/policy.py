@@ -5,6 +5,7 @@ when is the next try? Reads the database once, then asks the pure contact_policy
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -77,36 +78,32 @@ def _blackouts(ctx: PlanContext, followup: FollowUp) -> list[tuple[datetime, dat
     )
 
 
+def _situation(
+    followup: FollowUp, around: datetime, *, now: datetime, named_by_customer: bool
+) -> dict[str, Any]:
+    """The arguments check() and earliest_allowed() share, read once."""
+    ctx = load_context(now)
+    return {
+        "channel": Channel(followup.channel),
+        "routine": followup.routine,
+        "history": history(followup, around),
+        "prefs": _prefs(followup, named_by_customer=named_by_customer),
+        "calendar": ctx.calendar,
+        "rules": ctx.contact_rules,
+        "blackouts": _blackouts(ctx, followup),
+    }
+
+
 def refusals(followup: FollowUp, at: datetime, *, now: datetime) -> tuple[Reason, ...]:
     """Why calling back at ``at`` is not allowed; empty when it is."""
-    ctx = load_context(now)
-    return check(
-        at,
-        channel=Channel(followup.channel),
-        routine=followup.routine,
-        history=history(followup, at),
-        prefs=_prefs(followup, named_by_customer=True),
-        calendar=ctx.calendar,
-        rules=ctx.contact_rules,
-        blackouts=_blackouts(ctx, followup),
-    )
+    return check(at, **_situation(followup, at, now=now, named_by_customer=True))
 
 
 def earliest(
     followup: FollowUp, *, start: datetime, now: datetime, named_by_customer: bool
 ) -> Decision:
-    ctx = load_context(now)
-    return earliest_allowed(
-        window_start=start,
-        window_end=start + timedelta(days=30),
-        channel=Channel(followup.channel),
-        routine=followup.routine,
-        history=history(followup, start),
-        prefs=_prefs(followup, named_by_customer=named_by_customer),
-        calendar=ctx.calendar,
-        rules=ctx.contact_rules,
-        blackouts=_blackouts(ctx, followup),
-    )
+    situation = _situation(followup, start, now=now, named_by_customer=named_by_customer)
+    return earliest_allowed(window_start=start, window_end=start + timedelta(days=30), **situation)
 
 
 def next_working_day_start(after: datetime, *, now: datetime) -> datetime:

@@ -19,7 +19,7 @@ from huifang.accounts.models import User
 from huifang.customers.models import Customer
 from huifang.customers.services import customer_preferences_update
 from huifang.followups.models import OPEN_STATUSES, ContactAttempt, FollowUp, FollowUpStatus
-from huifang.surveys.services import response_start, response_submit
+from huifang.surveys.services import contact_attempt_record, response_start, response_submit
 from huifang.tickets.models import Ticket
 from huifang.tickets.services import ticket_create_from_followup
 from huifang.workspace import policy
@@ -80,16 +80,7 @@ def _locked(followup: FollowUp, user: User) -> FollowUp:
 
 
 def _attempt(followup: FollowUp, user: User, now: datetime, result: str, note: str) -> None:
-    ContactAttempt.objects.create(
-        customer_id=followup.customer_id,
-        followup=followup,
-        at=now,
-        channel=followup.channel,
-        routine=followup.routine,
-        agent=user,
-        result=result,
-        note=note,
-    )
+    contact_attempt_record(followup=followup, agent=user, result=result, now=now, note=note)
 
 
 def _back_to_queue(followup: FollowUp, at: datetime, reason: dict[str, str]) -> None:
