@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,3 +90,12 @@ def tasks_run_immediately() -> None:
     from huey.contrib.djhuey import HUEY
 
     HUEY.immediate = True
+
+
+@pytest.fixture(autouse=True)
+def chinese_by_default() -> Iterator[None]:
+    """Each test starts in the default language, whatever the previous one switched to."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        yield

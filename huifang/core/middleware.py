@@ -23,9 +23,11 @@ class ChosenLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # override() puts the thread's previous language back afterwards, so one request's
+        # English never leaks into work done later on the same thread.
+        with translation.override(language):
+            response = self.get_response(request)
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response

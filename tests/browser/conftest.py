@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Iterator
 
@@ -44,12 +45,28 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Browser tests run against a live server, so their database is flushed after each one.
+# Data migrations whose rows the browser tests need; a live-server test flushes them away.
+SEED_MIGRATIONS = (
+    ("huifang.workdays.migrations.0002_mainland_defaults", "seed"),
+    ("huifang.followups.migrations.0002_default_rules", "seed"),
+    ("huifang.tickets.migrations.0002_defaults", "seed"),
+    ("huifang.surveys.migrations.0002_default_questionnaires", "install"),
+)
 
-    serialized_rollback puts back what the migrations seeded (calendar, rules, SLA
-    policies), so a browser test never finds them gone because another one ran first.
+
+@pytest.fixture(autouse=True)
+def seeded_defaults(request: pytest.FixtureRequest) -> None:
+    """Run the seeding data migrations again (they are idempotent) before a browser test.
+
+    serialized_rollback cannot do this here: once Playwright's sync API runs, Django hands
+    this thread a fresh connection object that does not hold the snapshot.
     """
-    for item in items:
-        if "/tests/browser/" in str(item.path):
-            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+    if "transactional_db" not in request.fixturenames and "live_server" not in (
+        request.fixturenames
+    ):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

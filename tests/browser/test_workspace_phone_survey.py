@@ -11,14 +11,13 @@ from playwright.sync_api import Browser, Page, expect
 from huifang.followups.models import FollowUpStatus
 from huifang.surveys.links import survey_url
 from huifang.tickets.models import Ticket
-from tests.browser.workspace_steps import log_in, seed_restored  # noqa: F401
+from tests.browser.workspace_steps import log_in
 from tests.conftest import Org
 from tests.workspace.factories import customer, followup
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("seed_restored"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

@@ -10,14 +10,13 @@ from playwright.sync_api import Page, expect
 
 from huifang.followups.models import ContactAttempt, FollowUpStatus
 from huifang.workspace import policy
-from tests.browser.workspace_steps import log_in, seed_restored  # noqa: F401
+from tests.browser.workspace_steps import log_in
 from tests.conftest import Org
 from tests.workspace.factories import customer, followup
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.usefixtures("seed_restored"),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
