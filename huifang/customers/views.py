@@ -108,6 +108,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         "teams": Team.objects.all() if selectors.sees_whole_archive(user) else [],
         "can_edit": selectors.can_edit_customers(user),
         "can_import": selectors.can_import(user),
+        "may_export_full": selectors.may_export_full_phones(user),
     }
     return render(request, "customers/customer_list.html", context)
 
@@ -179,6 +180,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "purchases": customer.purchases.select_related("product"),
         "timeline": customer_timeline(customer, user),
         "can_edit": selectors.can_edit_customers(user),
+        "may_export_full": selectors.may_export_full_phones(user),
         "refused": [Channel(c).label for c in customer.refused_channels if c in Channel.values],
     }
     return render(request, "customers/customer_detail.html", context)

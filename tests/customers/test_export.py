@@ -84,3 +84,10 @@ def test_a_long_list_is_written_in_batches_without_losing_anyone(
     assert column(table, "编号") == list(
         Customer.objects.order_by("-id").values_list("id", flat=True)
     )
+
+
+def test_only_roles_allowed_are_offered_the_full_numbers(org: Org, archive: None) -> None:
+    admin_page = org.client_for(org.admin).get(reverse("customers:list")).content.decode()
+    assert 'id="export-full-link"' in admin_page
+    supervisor_page = org.client_for(org.supervisor).get(reverse("customers:list")).content.decode()
+    assert 'id="export-full-link"' not in supervisor_page
