@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -99,3 +100,31 @@ def chinese_by_default() -> Iterator[None]:
 
     with translation.override("zh-hans"):
         yield
+
+
+# Data migrations whose rows the browser tests need; a live-server test flushes them away.
+SEED_MIGRATIONS = (
+    ("huifang.workdays.migrations.0002_mainland_defaults", "seed"),
+    ("huifang.followups.migrations.0002_default_rules", "seed"),
+    ("huifang.tickets.migrations.0002_defaults", "seed"),
+    ("huifang.surveys.migrations.0002_default_questionnaires", "install"),
+)
+
+
+@pytest.fixture(autouse=True)
+def seeded_defaults(request: pytest.FixtureRequest) -> None:
+    """Run the seeding data migrations again (they are idempotent) before a test whose
+    database is flushed after each test (transactional tests, live-server browser tests).
+
+    serialized_rollback cannot be relied on for this: once Playwright's sync API has run in
+    the session, Django hands the test thread fresh connection objects without its snapshot.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = marker is not None and marker.kwargs.get("transaction", False)
+    if not (transactional or {"transactional_db", "live_server"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

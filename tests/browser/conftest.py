@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterator
 
@@ -43,30 +42,3 @@ def page(browser: Browser) -> Iterator[Page]:
     page.set_default_timeout(15_000)
     yield page
     context.close()
-
-
-# Data migrations whose rows the browser tests need; a live-server test flushes them away.
-SEED_MIGRATIONS = (
-    ("huifang.workdays.migrations.0002_mainland_defaults", "seed"),
-    ("huifang.followups.migrations.0002_default_rules", "seed"),
-    ("huifang.tickets.migrations.0002_defaults", "seed"),
-    ("huifang.surveys.migrations.0002_default_questionnaires", "install"),
-)
-
-
-@pytest.fixture(autouse=True)
-def seeded_defaults(request: pytest.FixtureRequest) -> None:
-    """Run the seeding data migrations again (they are idempotent) before a browser test.
-
-    serialized_rollback cannot do this here: once Playwright's sync API runs, Django hands
-    this thread a fresh connection object that does not hold the snapshot.
-    """
-    if "transactional_db" not in request.fixturenames and "live_server" not in (
-        request.fixturenames
-    ):
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    for module, function in SEED_MIGRATIONS:
-        getattr(importlib.import_module(module), function)(apps, None)

@@ -17,8 +17,7 @@ from tests.followups.conftest import buy, sh
 NOW = sh(2026, 11, 26, 8)
 TODAY = date(2026, 11, 26)
 
-# serialized_rollback: a flush would also remove the rules and calendar the migrations seed.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def run_concurrently(*jobs: Any) -> list[BaseException]:

@@ -15,7 +15,7 @@ from tests.followups.test_concurrent_planners import run_concurrently
 from tests.tickets.conftest import Desk, sh
 
 # serialized_rollback: a flush would also remove the calendar and rules the migrations seed.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_four_sweeps_at_once_escalate_every_ticket_exactly_once(

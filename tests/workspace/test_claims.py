@@ -55,7 +55,7 @@ def test_putting_it_back_returns_it_to_the_queue(org: Org) -> None:
     assert (f.status, f.claimed_by) == (FollowUpStatus.PLANNED, None)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_twenty_agents_at_once_never_claim_one_follow_up_twice(org: Org) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race only exists on PostgreSQL")

@@ -84,7 +84,7 @@ def test_a_call_further_ahead_is_not_announced_yet(org: Org) -> None:
     assert reminders.followups_announce(now=THURSDAY_10) == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_four_workers_reminding_at_once_remind_each_follow_up_once(supervised: Org) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the race only exists on PostgreSQL")
