@@ -2,7 +2,8 @@
 
 Answers land the same way whoever gives them: an agent on the phone (the workspace) or
 the customer through a survey link. ``response_submit`` stores the Answer rows, opens a
-ticket for a low score or an NPS detractor, closes the follow-up and records the contact.
+ticket for a low score (CSAT, 1–10 rating) or an NPS detractor, closes the follow-up and
+records the contact.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ from huifang.tickets.services import Scale, ticket_create_from_answer
 
 class AlreadySubmitted(SurveyError):
     pass
+
+
+# Scored question types and the ticket rule each answers to (low scores open a ticket).
+SCALE_OF_KIND = {q.Kind.CSAT: Scale.CSAT, q.Kind.RATING10: Scale.RATING10, q.Kind.NPS: Scale.NPS}
 
 
 # --------------------------------------------------------------------------- builder
@@ -218,7 +223,7 @@ def _open_tickets(
         for question in questions
         if question.key in cleaned and question.kind in (q.Kind.TEXT, q.Kind.SINGLE, q.Kind.YESNO)
     )
-    for kind, scale in ((q.Kind.CSAT, Scale.CSAT), (q.Kind.NPS, Scale.NPS)):
+    for kind, scale in SCALE_OF_KIND.items():
         scores = [cleaned[x.key] for x in questions if x.kind == kind and x.key in cleaned]
         if scores:
             ticket_create_from_answer(

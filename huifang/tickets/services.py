@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import connection, transaction
@@ -315,7 +316,16 @@ def ticket_create_from_followup(
 
 class Scale:
     CSAT = "csat"  # 1–5
+    RATING10 = "rating10"  # 1–10
     NPS = "nps"  # 0–10
+
+
+# A 1–10 rating at or below this opens a ticket; HUIFANG_RATING10_TICKET_AT_MOST overrides it.
+RATING10_TICKET_AT_MOST = 4
+
+
+def rating10_ticket_at_most() -> int:
+    return int(getattr(settings, "HUIFANG_RATING10_TICKET_AT_MOST", RATING10_TICKET_AT_MOST))
 
 
 @transaction.atomic
@@ -330,12 +340,13 @@ def ticket_create_from_answer(
     followup_id: int | None = None,
     actor: User | None = None,
 ) -> Ticket | None:
-    """A low satisfaction score or an NPS detractor opens a ticket, by the configured rule.
+    """A low satisfaction score, a low 1–10 rating or an NPS detractor opens a ticket, by the
+    configured rule.
 
     Idempotent by ``answer_ref`` (the answer's id): the same answer never opens two tickets.
     Returns None when the score is not low enough or the rule is switched off.
     """
-    bounds = {Scale.CSAT: (1, 5), Scale.NPS: (0, 10)}
+    bounds = {Scale.CSAT: (1, 5), Scale.RATING10: (1, 10), Scale.NPS: (0, 10)}
     if scale not in bounds:
         raise TicketError(_("Unknown score scale."))
     low, high = bounds[scale]
@@ -345,7 +356,12 @@ def ticket_create_from_answer(
             % {"low": low, "high": high}
         )
     config = ticket_settings()
-    limit = config.csat_at_most if scale == Scale.CSAT else config.nps_at_most
+    limits = {
+        Scale.CSAT: config.csat_at_most,
+        Scale.RATING10: rating10_ticket_at_most(),
+        Scale.NPS: config.nps_at_most,
+    }
+    limit = limits[scale]
     if not config.tickets_from_answers or score > limit:
         return None
     existing = Ticket.objects.filter(source=Source.SURVEY, external_id=answer_ref).first()
@@ -353,6 +369,8 @@ def ticket_create_from_answer(
         return existing
     if scale == Scale.CSAT:
         title = _("Low satisfaction score %(score)s/5") % {"score": score}
+    elif scale == Scale.RATING10:
+        title = _("Low rating %(score)s/10") % {"score": score}
     else:
         title = _("NPS detractor: %(score)s/10") % {"score": score}
     description = title + (f"\n{comment.strip()}" if comment.strip() else "")
