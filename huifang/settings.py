@@ -181,4 +181,10 @@ HUIFANG_SMS = {
         "announce": _ENV.get("HUIFANG_SMS_TEMPLATE_ANNOUNCE", ""),
     },
 }
-HUIFANG_WECOM = {"webhook_url": _ENV.get("HUIFANG_WECOM_WEBHOOK_URL", "")}
+HUIFANG_WECOM = {
+    "webhook_url": _ENV.get("HUIFANG_WECOM_WEBHOOK_URL", ""),
+    "corp_id": _ENV.get("HUIFANG_WECOM_CORP_ID", ""),
+    "corp_secret": _ENV.get("HUIFANG_WECOM_CORP_SECRET", ""),
+    "agent_id": config.env_int(_ENV, "HUIFANG_WECOM_AGENT_ID", 0),
+    "api_base": _ENV.get("HUIFANG_WECOM_API_BASE", "https://qyapi.weixin.qq.com"),
+}

@@ -17,6 +17,7 @@ class Transport(models.TextChoices):
     EMAIL = "email", _("Email (SMTP)")
     SMS = "sms", _("SMS (Alibaba Cloud)")
     WECOM = "wecom", _("WeCom group robot")
+    WECOM_APP = "wecom_app", _("WeCom application message")
     LOG = "log", _("Log only (demo)")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from types import ModuleType
+from dataclasses import dataclass
 
 from huifang.channels.base import Outgoing, Result
 from huifang.channels.email import adapter as email_adapter
@@ -14,18 +14,29 @@ from huifang.channels.models import Transport
 from huifang.channels.sms import adapter as sms_adapter
 from huifang.channels.sms import settings as sms_settings
 from huifang.channels.wecom import adapter as wecom_adapter
+from huifang.channels.wecom import app_adapter as wecom_app_adapter
 from huifang.channels.wecom import settings as wecom_settings
 
-CHANNELS: dict[str, tuple[ModuleType, ModuleType]] = {
-    Transport.EMAIL: (email_adapter, email_settings),
-    Transport.SMS: (sms_adapter, sms_settings),
-    Transport.WECOM: (wecom_adapter, wecom_settings),
-    Transport.LOG: (log_adapter, log_settings),
+
+@dataclass(frozen=True)
+class Carrier:
+    send: Callable[[Outgoing], Result]
+    configured: Callable[[], bool]
+
+
+CHANNELS: dict[str, Carrier] = {
+    Transport.EMAIL: Carrier(email_adapter.send, lambda: email_settings.current().configured),
+    Transport.SMS: Carrier(sms_adapter.send, lambda: sms_settings.current().configured),
+    Transport.WECOM: Carrier(wecom_adapter.send, lambda: wecom_settings.current().configured),
+    Transport.WECOM_APP: Carrier(
+        wecom_app_adapter.send, lambda: wecom_settings.current().app_configured
+    ),
+    Transport.LOG: Carrier(log_adapter.send, lambda: log_settings.current().configured),
 }
 
 
 def configured(channel: str) -> bool:
-    return bool(CHANNELS[channel][1].current().configured)
+    return CHANNELS[channel].configured()
 
 
 def transport_for(channel: str) -> str:
@@ -33,5 +44,4 @@ def transport_for(channel: str) -> str:
 
 
 def sender(transport: str) -> Callable[[Outgoing], Result]:
-    send: Callable[[Outgoing], Result] = CHANNELS[transport][0].send
-    return send
+    return CHANNELS[transport].send

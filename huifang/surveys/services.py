@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from huifang.accounts.models import User
 from huifang.channels.models import Kind, Transport
+from huifang.channels.registry import configured
 from huifang.channels.services import message_queue
 from huifang.channels.sms import settings as sms_settings
 from huifang.customers.models import Channel, Customer
@@ -278,15 +279,24 @@ def _address(customer: Customer, channel: str) -> str:
             return contact.email
         if channel == Channel.SMS and contact.phone:
             return _phone_for_sms(contact.phone)
+        if channel == Channel.WECHAT and contact.wechat_id:
+            return contact.wechat_id
     return ""
+
+
+def _wecom_user(customer: Customer) -> str:
+    """The WeCom user id an application message reaches; empty when there is no way."""
+    return _address(customer, Channel.WECHAT) if configured(Transport.WECOM_APP) else ""
 
 
 def survey_link_send(*, followup: FollowUp, actor: User | None, now: datetime) -> None:
     """Send the follow-up's survey link by its channel and record the contact.
 
-    SMS and email go to the customer's primary contact; a WeChat follow-up goes to the
-    team's WeCom group robot, mentioning the assignee, who forwards it to the customer's
-    WeChat (a robot cannot write to a customer directly).
+    SMS and email go to the customer's primary contact. A WeChat follow-up goes as a WeCom
+    application message (a card with the link) to the contact's WeCom user id when the
+    application is configured and the id is known; otherwise to the team's WeCom group
+    robot, mentioning the assignee, who forwards it to the customer's WeChat (a robot
+    cannot write to a customer directly).
     """
     customer = Customer.objects.prefetch_related("contacts").get(pk=followup.customer_id)
     url = survey_url(followup_id=followup.pk, customer_id=customer.pk)
@@ -309,6 +319,22 @@ def survey_link_send(*, followup: FollowUp, actor: User | None, now: datetime) -
                 body=text,
                 template=sms_settings.current().templates.get(Kind.SURVEY_LINK, ""),
                 params={"name": customer.name, "url": url},
+                kind=Kind.SURVEY_LINK,
+                now=now,
+                followup_id=followup.pk,
+                customer_id=customer.pk,
+            )
+        elif channel == Channel.WECHAT and (wecom_user := _wecom_user(customer)):
+            card_text = _(
+                "%(name)s, thank you for choosing us. Please take two minutes to tell us how "
+                "it went."
+            ) % {"name": customer.name}
+            message_queue(
+                channel=Transport.WECOM_APP,
+                to=wecom_user,
+                subject=_("A few questions about our service"),
+                body=card_text,
+                params={"url": url, "button": _("Answer now")},
                 kind=Kind.SURVEY_LINK,
                 now=now,
                 followup_id=followup.pk,

@@ -5,14 +5,21 @@ from typing import Any
 
 import pytest
 
+from huifang.channels.wecom import settings as wecom_settings
+from huifang.channels.wecom import token
 from tests.channels.servers import (
     SMS_KEY_ID,
     SMS_SECRET,
+    WECOM_AGENT_ID,
+    WECOM_CORP_ID,
     WECOM_KEY,
+    WECOM_SECRET,
     Mailbox,
     Stand,
+    WecomApp,
     aliyun_sms,
     smtp_server,
+    wecom_application,
     wecom_robot,
 )
 from tests.workspace.factories import THURSDAY_10
@@ -56,3 +63,20 @@ def robot(settings: Any) -> Iterator[Stand]:
             "webhook_url": f"http://127.0.0.1:{stand.port}/cgi-bin/webhook/send?key={WECOM_KEY}"
         }
         yield stand
+
+
+@pytest.fixture
+def wecom(settings: Any) -> Iterator[WecomApp]:
+    """A WeCom application's message API on 127.0.0.1, with no token cached yet."""
+    with wecom_application() as stand:
+        settings.HUIFANG_WECOM = {
+            **settings.HUIFANG_WECOM,
+            "corp_id": WECOM_CORP_ID,
+            "corp_secret": WECOM_SECRET,
+            "agent_id": WECOM_AGENT_ID,
+            "api_base": f"http://127.0.0.1:{stand.port}",
+        }
+        settings.HUIFANG_SITE_URL = "http://testserver"
+        token.forget(wecom_settings.current())
+        yield stand
+        token.forget(wecom_settings.current())

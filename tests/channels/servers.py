@@ -181,3 +181,95 @@ class _WecomRobot(_Handler):
 def wecom_robot() -> Iterator[Stand]:
     with _serve(_WecomRobot, Stand()) as stand:
         yield stand
+
+
+# --------------------------------------------------------------------------- WeCom application
+
+WECOM_CORP_ID = "ww7f3a9c1d2e4b5a60"
+WECOM_SECRET = "app-secret/不要外传+="
+WECOM_AGENT_ID = 1000002
+WECOM_USERS = ("zhangwei", "agent")
+
+
+@dataclass
+class WecomApp(Stand):
+    """The message API's stand-in: issues tokens, checks them on every send."""
+
+    issued: list[str] = field(default_factory=list)
+    valid: set[str] = field(default_factory=set)
+    expires_in: int = 7200
+    # errcodes to answer the next sends with, before behaving normally (e.g. [45009]).
+    send_errors: list[int] = field(default_factory=list)
+
+    def expire_tokens(self) -> None:
+        """WeCom invalidated every token early (it may, for its own reasons)."""
+        self.valid.clear()
+
+    def calls(self) -> list[str]:
+        return [request["call"] for request in self.requests]
+
+
+class _WecomApp(_Handler):
+    @property
+    def app(self) -> WecomApp:
+        stand = self.stand
+        assert isinstance(stand, WecomApp)
+        return stand
+
+    def do_GET(self) -> None:
+        split = urllib.parse.urlsplit(self.path)
+        query = dict(urllib.parse.parse_qsl(split.query))
+        self.app.requests.append({"call": "gettoken", **query})
+        if split.path != "/cgi-bin/gettoken":
+            self.answer(404, {"errcode": 404, "errmsg": "not found"})
+        elif query.get("corpid") != WECOM_CORP_ID:
+            self.answer(200, {"errcode": 40013, "errmsg": "invalid corpid"})
+        elif query.get("corpsecret") != WECOM_SECRET:
+            self.answer(200, {"errcode": 40001, "errmsg": "invalid credential"})
+        else:
+            token = f"token-{len(self.app.issued) + 1}"
+            self.app.issued.append(token)
+            self.app.valid.add(token)
+            self.answer(
+                200,
+                {"errcode": 0, "errmsg": "ok", "access_token": token,
+                 "expires_in": self.app.expires_in},
+            )  # fmt: skip
+
+    def do_POST(self) -> None:
+        if self.failing():
+            return
+        split = urllib.parse.urlsplit(self.path)
+        token = dict(urllib.parse.parse_qsl(split.query)).get("access_token", "")
+        length = int(self.headers.get("Content-Length", "0"))
+        payload = json.loads(self.rfile.read(length).decode())
+        self.app.requests.append({"call": "send", "token": token, "payload": payload})
+        kind = payload.get("msgtype")
+        content = payload.get(kind) or {}
+        if split.path != "/cgi-bin/message/send":
+            self.answer(404, {"errcode": 404, "errmsg": "not found"})
+        elif token not in self.app.issued:
+            self.answer(200, {"errcode": 40014, "errmsg": "invalid access_token"})
+        elif token not in self.app.valid:
+            self.answer(200, {"errcode": 42001, "errmsg": "access_token expired"})
+        elif self.app.send_errors:
+            self.answer(200, {"errcode": self.app.send_errors.pop(0), "errmsg": "busy"})
+        elif payload.get("agentid") != WECOM_AGENT_ID:
+            self.answer(200, {"errcode": 40056, "errmsg": "invalid agentid"})
+        elif not (
+            (kind == "text" and content.get("content"))
+            or (kind == "textcard" and all(content.get(k) for k in ("title", "description", "url")))
+        ):
+            self.answer(200, {"errcode": 40008, "errmsg": "invalid message type"})
+        elif payload.get("touser") not in WECOM_USERS:
+            self.answer(200, {"errcode": 81013, "errmsg": "user & party & tag all invalid"})
+        else:
+            msgid = f"msg-{len(self.app.requests)}"
+            self.answer(200, {"errcode": 0, "errmsg": "ok", "invaliduser": "", "msgid": msgid})
+
+
+@contextmanager
+def wecom_application() -> Iterator[WecomApp]:
+    app = WecomApp()
+    with _serve(_WecomApp, app):
+        yield app
