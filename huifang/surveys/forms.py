@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huifang.core.forms import BootstrapFormMixin
 from huifang.surveys.models import Script
-from huifang.surveys.questions import KIND_LABELS, Kind, Question, visible
+from huifang.surveys.questions import CHOICE_KINDS, KIND_LABELS, Kind, Question, visible
 
 
 @dataclass(frozen=True)
@@ -87,21 +87,42 @@ class QuestionForm(BootstrapFormMixin, forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("Always shown"))] + [(q.key, q.text) for q in earlier]
 
+    @staticmethod
+    def initial_for(question: Question) -> dict[str, Any]:
+        """The form's fields for an existing question, to edit it."""
+        return {
+            "kind": question.kind,
+            "text": question.text,
+            "options": "\n".join(question.options),
+            "required": question.required,
+            "show_if": question.show_if,
+            "show_values": "\n".join(question.show_values),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind = data.get("kind")
+        if kind in CHOICE_KINDS and len(_lines(data.get("options", ""))) < 2:
+            self.add_error("options", _("A choice question needs at least two options."))
+        if data.get("show_if") and not _lines(data.get("show_values", "")):
+            self.add_error("show_values", _("Name the answers after which this question is shown."))
+        return data
+
     def question(self, key: str) -> Question:
         data = self.cleaned_data
-
-        def lines(text: str) -> tuple[str, ...]:
-            return tuple(line.strip() for line in text.splitlines() if line.strip())
-
         return Question(
             key=key,
             kind=data["kind"],
             text=data["text"].strip(),
-            options=lines(data["options"]) if data["kind"] in (Kind.SINGLE, Kind.MULTIPLE) else (),
+            options=_lines(data["options"]) if data["kind"] in CHOICE_KINDS else (),
             required=data["required"],
             show_if=data["show_if"],
-            show_values=lines(data["show_values"]) if data["show_if"] else (),
+            show_values=_lines(data["show_values"]) if data["show_if"] else (),
         )
+
+
+def _lines(text: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
 
 
 class NewQuestionnaireForm(BootstrapFormMixin, forms.Form):

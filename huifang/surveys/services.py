@@ -9,6 +9,7 @@ records the contact.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -88,6 +89,22 @@ def questionnaire_question_move(
         raise SurveyError(_("A question that depends on another must stay after it.")) from None
 
 
+def _new_version(
+    questionnaire: Questionnaire,
+    questions: list[dict[str, Any]],
+    latest: QuestionnaireVersion | None,
+    actor: User | None,
+    now: datetime,
+) -> QuestionnaireVersion:
+    return QuestionnaireVersion.objects.create(
+        questionnaire=questionnaire,
+        number=(latest.number if latest else 0) + 1,
+        questions=questions,
+        published_at=now,
+        published_by=actor,
+    )
+
+
 @transaction.atomic
 def questionnaire_publish(
     *, questionnaire: Questionnaire, actor: User | None, now: datetime
@@ -101,13 +118,65 @@ def questionnaire_publish(
     latest = questionnaire.latest_version()
     if latest is not None and latest.questions == questionnaire.draft:
         return latest
-    return QuestionnaireVersion.objects.create(
-        questionnaire=questionnaire,
-        number=(latest.number if latest else 0) + 1,
-        questions=questionnaire.draft,
-        published_at=now,
-        published_by=actor,
-    )
+    return _new_version(questionnaire, questionnaire.draft, latest, actor, now)
+
+
+class EditLanded:
+    """Where an edited question landed."""
+
+    DRAFT_ONLY = "draft_only"  # not published yet: publishing will carry it
+    UNCHANGED = "unchanged"  # the version in use already asks exactly this
+    IN_PLACE = "in_place"  # the version in use changed; nobody had answered it
+    NEW_VERSION = "new_version"  # the version in use had answers: a new one carries it
+
+
+@dataclass(frozen=True)
+class QuestionEdit:
+    landed: str
+    version: QuestionnaireVersion | None = None
+    # With NEW_VERSION: the version whose answers keep the old question.
+    answered: QuestionnaireVersion | None = None
+
+
+def _replaced(items: list[dict[str, Any]], edited: dict[str, Any]) -> list[dict[str, Any]]:
+    return [edited if item["key"] == edited["key"] else item for item in items]
+
+
+@transaction.atomic
+def questionnaire_question_edit(
+    *, questionnaire: Questionnaire, question: Question, actor: User | None, now: datetime
+) -> QuestionEdit:
+    """Change one question (text, type, options, condition; its key stays) in the draft and
+    in the version in use.
+
+    While nobody has answered the version in use it is changed in place; once it has
+    answers the change becomes a new version, so every answer keeps the question it
+    answered. Either way both the draft and the version are checked as a whole first
+    (options a later question depends on, for one); SurveyError changes nothing.
+    """
+    # Lock the questionnaire (editors and publishers take turns) and then the version:
+    # on PostgreSQL a response being started holds a key-share lock on its version row,
+    # so the check for answers below cannot miss one that is being created.
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    edited = question.as_dict()
+    if not any(item["key"] == question.key for item in questionnaire.draft):
+        raise SurveyError(_("This questionnaire has no such question."))
+    _save_draft(questionnaire, _replaced(questionnaire.draft, edited))
+    latest = questionnaire.latest_version()
+    if latest is None or not any(item["key"] == question.key for item in latest.questions):
+        return QuestionEdit(EditLanded.DRAFT_ONLY)
+    latest = QuestionnaireVersion.objects.select_for_update().get(pk=latest.pk)
+    questions = _replaced(latest.questions, edited)
+    q.parse(questions)
+    if questions == latest.questions:
+        return QuestionEdit(EditLanded.UNCHANGED, latest)
+    if latest.responses.exists():
+        version = _new_version(questionnaire, questions, latest, actor, now)
+        return QuestionEdit(EditLanded.NEW_VERSION, version, answered=latest)
+    latest.questions = questions
+    latest.published_at, latest.published_by = now, actor
+    latest.save(update_fields=["questions", "published_at", "published_by"])
+    return QuestionEdit(EditLanded.IN_PLACE, latest)
 
 
 @transaction.atomic

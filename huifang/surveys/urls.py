@@ -13,5 +13,10 @@ urlpatterns = [
         views.questionnaire_change,
         name="questionnaire_change",
     ),
+    path(
+        "manage/questionnaires/<slug:code>/questions/<str:key>/",
+        views.question_edit,
+        name="question_edit",
+    ),
     path("manage/scripts/<slug:code>/", views.script_edit, name="script"),
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,6 +135,49 @@ def questionnaire_edit(request: HttpRequest, code: str) -> HttpResponse:
         "form": form,
     }
     return render(request, "surveys/questionnaire_edit.html", context)
+
+
+@builder_required
+def question_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    """Change one question of a questionnaire: in place, or as a new version once answered."""
+    questionnaire = get_object_or_404(Questionnaire, code=code)
+    draft = questionnaire.draft_questions()
+    index = next((i for i, question in enumerate(draft) if question.key == key), None)
+    if index is None:
+        raise Http404
+    form = QuestionForm(
+        request.POST or None, earlier=draft[:index], initial=QuestionForm.initial_for(draft[index])
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            edit = services.questionnaire_question_edit(
+                questionnaire=questionnaire,
+                question=form.question(key),
+                actor=_user(request),
+                now=timezone.now(),
+            )
+        except SurveyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _edit_message(edit))
+            return redirect("surveys:questionnaire", code=code)
+    context = {"questionnaire": questionnaire, "question": draft[index], "form": form}
+    return render(request, "surveys/question_edit.html", context)
+
+
+def _edit_message(edit: services.QuestionEdit) -> str:
+    landed = services.EditLanded
+    if edit.landed == landed.NEW_VERSION and edit.version and edit.answered:
+        return _(
+            "Saved as version %(number)s; the answers already given keep version %(old)s."
+        ) % {"number": edit.version.number, "old": edit.answered.number}
+    if edit.landed == landed.IN_PLACE and edit.version:
+        return _("Saved; version %(number)s had no answers yet and was changed in place.") % {
+            "number": edit.version.number
+        }
+    if edit.landed == landed.UNCHANGED:
+        return _("Nothing changed.")
+    return _("Saved in the draft; it is used once the draft is published.")
 
 
 @require_POST
