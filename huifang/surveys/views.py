@@ -168,9 +168,8 @@ def question_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
 def _edit_message(edit: services.QuestionEdit) -> str:
     landed = services.EditLanded
     if edit.landed == landed.NEW_VERSION and edit.version and edit.answered:
-        return _(
-            "Saved as version %(number)s; the answers already given keep version %(old)s."
-        ) % {"number": edit.version.number, "old": edit.answered.number}
+        text = _("Saved as version %(number)s; the answers already given keep version %(old)s.")
+        return text % {"number": edit.version.number, "old": edit.answered.number}
     if edit.landed == landed.IN_PLACE and edit.version:
         return _("Saved; version %(number)s had no answers yet and was changed in place.") % {
             "number": edit.version.number
