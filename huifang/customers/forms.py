@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,13 +19,19 @@ from huifang.customers.models import (
     DuplicatePolicy,
     ImportSource,
     Product,
+    Purchase,
     Segment,
     Tag,
     Tier,
 )
 from huifang.customers.phones import PhoneError, display_phone, mask_phone, normalize_phone
 from huifang.customers.selectors import CustomerFilters, sees_whole_archive
-from huifang.customers.services import ContactData, split_tags
+from huifang.customers.services import (
+    PURCHASE_FIELDS,
+    ContactData,
+    purchase_date_problems,
+    split_tags,
+)
 
 TAG_MAX_LENGTH = 30
 
@@ -525,3 +532,95 @@ class ImportUploadForm(ChoiceWidgetsMixin, forms.Form):
                 % {"owner": owner.display_name, "team": team},
             )
         return data
+
+
+class PurchaseForm(BootstrapFormMixin, forms.ModelForm):
+    """An order entered by hand on the customer 360 page; dates checked against each other."""
+
+    class Meta:
+        model = Purchase
+        fields = list(PURCHASE_FIELDS)
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for name in ("purchased_on", "delivered_on", "first_used_on", "contract_end_on")
+        }
+        help_texts = {
+            "order_no": gettext_lazy("Leave blank to have one given (HF-date-code)."),
+            "amount": gettext_lazy("Leave blank for quantity × unit price."),
+            "delivered_on": gettext_lazy(
+                "A delivery in the last weeks gets its follow-up planned as soon as you save."
+            ),
+        }
+        error_messages = {
+            "product": {"required": gettext_lazy("Choose the product that was bought.")},
+            "purchased_on": {
+                "required": gettext_lazy("Enter the purchase date."),
+                "invalid": gettext_lazy("Enter a date such as 2026-11-20."),
+            },
+            "delivered_on": {"invalid": gettext_lazy("Enter a date such as 2026-11-20.")},
+            "first_used_on": {"invalid": gettext_lazy("Enter a date such as 2026-11-20.")},
+            "contract_end_on": {"invalid": gettext_lazy("Enter a date such as 2026-11-20.")},
+            "amount": {"invalid": gettext_lazy("Enter the amount as a number, e.g. 38000.")},
+            "quantity": {"invalid": gettext_lazy("Enter a whole number of at least 1.")},
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["order_no"].required = False
+        self.fields["amount"].required = False
+        product = cast(forms.ModelChoiceField, self.fields["product"])
+        product.queryset = Product.objects.order_by("name", "model")
+
+    def clean_amount(self) -> Any:
+        amount = self.cleaned_data.get("amount")
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("An amount cannot be negative."))
+        return amount
+
+    def clean_quantity(self) -> Any:
+        quantity = self.cleaned_data.get("quantity")
+        if quantity is not None and quantity < 1:
+            raise forms.ValidationError(_("Enter a whole number of at least 1."))
+        return quantity
+
+    def clean_order_no(self) -> str:
+        order_no = (self.cleaned_data.get("order_no") or "").strip()
+        others = Purchase.objects.filter(order_no=order_no).exclude(pk=self.instance.pk)
+        other = others.select_related("customer").first() if order_no else None
+        if other is not None:
+            raise forms.ValidationError(duplicate_order_message(order_no, other, self.user))
+        return order_no
+
+    def validate_unique(self) -> None:
+        # clean_order_no says whose order it is; Django's own message would not.
+        pass
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        problems = purchase_date_problems(
+            today=timezone.localdate(),
+            purchased_on=data.get("purchased_on"),
+            delivered_on=data.get("delivered_on"),
+            first_used_on=data.get("first_used_on"),
+            contract_end_on=data.get("contract_end_on"),
+        )
+        for name, message in problems.items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return data
+
+    def purchase_fields(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def duplicate_order_message(order_no: str, other: Purchase, user: User) -> str:
+    from huifang.customers.selectors import customers_visible_to
+
+    if customers_visible_to(user).filter(pk=other.customer_id).exists():
+        return _("Order %(order)s already belongs to customer %(customer)s (no. %(id)s).") % {
+            "order": order_no,
+            "customer": other.customer,
+            "id": other.customer_id,
+        }
+    return _("Order %(order)s already belongs to a customer of another team.") % {"order": order_no}

@@ -543,3 +543,41 @@ class ImportIssue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.row}: {self.reason}"
+
+
+class MergedCustomer(models.Model):
+    """A duplicate that was merged into another customer and then removed.
+
+    The duplicate's row is deleted rather than kept and marked: every row that pointed at it
+    (orders, contacts, follow-ups, tickets, answers…) now points at the customer kept, so a
+    marked shell would hold nothing, yet every list, count, search and nightly planning run
+    of every app would have to remember to leave it out. What it was is kept here instead
+    (its number and profile, who merged it and when) and in the audit trail, and a link to
+    its old page leads to the customer it became.
+    """
+
+    merged_id = models.PositiveBigIntegerField(_("former customer no."), unique=True)
+    into = models.ForeignKey(
+        Customer,
+        verbose_name=_("merged into"),
+        on_delete=models.CASCADE,
+        related_name="merged_customers",
+    )
+    label = models.CharField(_("name"), max_length=200)
+    profile = models.JSONField(_("profile when merged"), default=dict)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("merged by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+        verbose_name = _("merged customer")
+        verbose_name_plural = _("merged customers")
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.into_id}"

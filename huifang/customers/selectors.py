@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Field, ForeignObjectRel, Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from huifang.accounts.models import Role, User
@@ -308,5 +309,115 @@ def customer_with_company_and_name(company: str, name: str) -> int | None:
         Customer.objects.filter(company=company, name=name)
         .order_by("id")
         .values_list("id", flat=True)
+        .first()
+    )
+
+
+# --- Merging duplicates -------------------------------------------------------------------
+
+MERGE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+# Filled on the customer kept when blank there (a merge adds, it never overwrites).
+MERGE_FILLED_FIELDS = (
+    "company",
+    "region",
+    "city",
+    "industry",
+    "owner",
+    "team",
+    "preferred_channel",
+    "preferred_window_start",
+    "preferred_window_end",
+)
+
+
+def can_merge_customers(user: User) -> bool:
+    return user.has_role(*MERGE_ROLES)
+
+
+def customer_references() -> list[ForeignObjectRel]:
+    """Every relation that points at a customer, whichever app declares it: a merge moves
+    all of them, including those added after this was written."""
+    return [
+        rel
+        for rel in Customer._meta.get_fields(include_hidden=True)  # related_name="+" too
+        if isinstance(rel, ForeignObjectRel) and (rel.one_to_many or rel.one_to_one)
+    ]
+
+
+def rows_pointing_at(rel: ForeignObjectRel, customer_id: int) -> QuerySet[Any]:
+    """The rows of ``rel``'s model that point at customer ``customer_id``."""
+    model = cast(type[Model], rel.related_model)
+    return model._base_manager.filter(**{rel.field.name: customer_id})
+
+
+def rows_label(rel: ForeignObjectRel) -> str:
+    """What the rows of ``rel`` are called, e.g. 回访 for follow-ups."""
+    return str(cast(type[Model], rel.related_model)._meta.verbose_name_plural)
+
+
+@dataclass(frozen=True)
+class MovingRows:
+    label: str
+    count: int
+
+
+@dataclass
+class MergePreview:
+    kept: Customer
+    duplicate: Customer
+    moving: list[MovingRows]
+    filled: list[tuple[str, Any]]  # (field label, value taken from the duplicate)
+    same_contacts: list[str]  # contacts of the duplicate the kept customer already has
+    same_tags: list[str]  # tags both carry: kept once
+
+
+def merge_preview(kept: Customer, duplicate: Customer) -> MergePreview:
+    """What merging ``duplicate`` into ``kept`` would do; nothing is written."""
+    moving = []
+    for rel in customer_references():
+        count = rows_pointing_at(rel, duplicate.pk).count()
+        if count:
+            moving.append(MovingRows(label=rows_label(rel), count=count))
+    filled = []
+    for name in MERGE_FILLED_FIELDS:
+        mine, theirs = getattr(kept, name), getattr(duplicate, name)
+        if not mine and theirs:
+            field = cast("Field[Any, Any]", Customer._meta.get_field(name))
+            filled.append((str(field.verbose_name), theirs))
+    kept_phones = set(kept.contacts.exclude(phone="").values_list("phone", flat=True))
+    same_contacts = [
+        f"{contact.name} {mask_phone(contact.phone)}"
+        for contact in duplicate.contacts.filter(phone__in=kept_phones)
+    ]
+    same_tags = sorted(
+        set(kept.tags.values_list("name", flat=True))
+        & set(duplicate.tags.values_list("name", flat=True))
+    )
+    return MergePreview(kept, duplicate, moving, filled, same_contacts, same_tags)
+
+
+def likely_duplicates(customer: Customer, limit: int = 10) -> list[Customer]:
+    """Other customers with the same name, or sharing a phone or e-mail with ``customer``."""
+    phones = [p for p in customer.contacts.values_list("phone", flat=True) if p]
+    emails = [e for e in customer.contacts.values_list("email", flat=True) if e]
+    shared = Contact.objects.filter(Q(phone__in=phones) | Q(email__in=emails))
+    ids = set(shared.values_list("customer_id", flat=True)[: limit * 2])
+    ids |= set(Customer.objects.filter(name=customer.name).values_list("id", flat=True)[:limit])
+    ids.discard(customer.pk)
+    return list(
+        Customer.objects.filter(id__in=ids)
+        .select_related("owner", "team")
+        .prefetch_related("contacts")
+        .order_by("-id")[:limit]
+    )
+
+
+def merged_into(customer_id: int) -> int | None:
+    """The customer a removed duplicate was merged into, following later merges."""
+    from huifang.customers.models import MergedCustomer
+
+    return (
+        MergedCustomer.objects.filter(merged_id=customer_id)
+        .values_list("into_id", flat=True)
         .first()
     )

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Min, Model
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huifang.accounts.models import Team, User
 from huifang.audit.models import Action
@@ -233,6 +237,143 @@ def customer_preferences_update(
     if changes:
         audit_record(actor=actor, action=Action.UPDATE, target=customer, changes=changes)
     return customer
+
+
+# --- Purchases ----------------------------------------------------------------------------
+
+PURCHASE_FIELDS = (
+    "product",
+    "order_no",
+    "quantity",
+    "amount",
+    "purchased_on",
+    "delivered_on",
+    "first_used_on",
+    "contract_end_on",
+)
+
+
+def purchase_date_problems(
+    *,
+    today: date,
+    purchased_on: date | None,
+    delivered_on: date | None = None,
+    first_used_on: date | None = None,
+    contract_end_on: date | None = None,
+) -> dict[str, str]:
+    """{field: what is wrong, in words} for dates that cannot be true together."""
+    problems: dict[str, str] = {}
+    if purchased_on and purchased_on > today:
+        problems["purchased_on"] = _("The purchase date cannot be later than today.")
+    if delivered_on and delivered_on > today:
+        problems["delivered_on"] = _(
+            "The delivery date cannot be later than today; record it once delivered."
+        )
+    elif delivered_on and purchased_on and delivered_on < purchased_on:
+        problems["delivered_on"] = _(
+            "The delivery date cannot be earlier than the purchase date (%(date)s)."
+        ) % {"date": purchased_on.isoformat()}
+    earliest_use = delivered_on or purchased_on
+    if first_used_on and first_used_on > today:
+        problems["first_used_on"] = _("The first-use date cannot be later than today.")
+    elif first_used_on and earliest_use and first_used_on < earliest_use:
+        problems["first_used_on"] = _(
+            "The first-use date cannot be earlier than the delivery or purchase date (%(date)s)."
+        ) % {"date": earliest_use.isoformat()}
+    if contract_end_on and purchased_on and contract_end_on < purchased_on:
+        problems["contract_end_on"] = _(
+            "The warranty/contract end cannot be earlier than the purchase date (%(date)s)."
+        ) % {"date": purchased_on.isoformat()}
+    return problems
+
+
+def new_order_no(purchased_on: date) -> str:
+    """An order number for an order entered by hand without one: HF-20261126-4F2A9C."""
+    while True:
+        order_no = f"HF-{purchased_on:%Y%m%d}-{secrets.token_hex(3).upper()}"
+        if not Purchase.objects.filter(order_no=order_no).exists():
+            return order_no
+
+
+def describe_purchase(purchase: Purchase) -> str:
+    """How an order reads in the audit trail: number, product, amount and its dates."""
+    dates = (
+        (_("purchased on %(date)s"), purchase.purchased_on),
+        (_("delivered on %(date)s"), purchase.delivered_on),
+        (_("first used on %(date)s"), purchase.first_used_on),
+        (_("contract ends on %(date)s"), purchase.contract_end_on),
+    )
+    parts = [
+        purchase.order_no,
+        f"{purchase.product} × {purchase.quantity}",
+        f"¥{purchase.amount:,.2f}",
+        *(label % {"date": day.isoformat()} for label, day in dates if day),
+    ]
+    return " ".join(parts)
+
+
+def _save_purchase(
+    *, actor: User | None, purchase: Purchase, fields: dict[str, Any], action: str
+) -> Purchase:
+    unknown = set(fields) - set(PURCHASE_FIELDS)
+    if unknown:
+        raise TypeError(f"purchase services cannot change {sorted(unknown)}")
+    before = None if action == Action.CREATE else describe_purchase(purchase)
+    for name, value in fields.items():
+        setattr(purchase, name, value)
+    if not purchase.order_no:
+        purchase.order_no = new_order_no(purchase.purchased_on)
+    if purchase.amount is None and purchase.product_id:
+        purchase.amount = purchase.product.unit_price * purchase.quantity
+    problems = purchase_date_problems(
+        today=timezone.localdate(),
+        purchased_on=purchase.purchased_on,
+        delivered_on=purchase.delivered_on,
+        first_used_on=purchase.first_used_on,
+        contract_end_on=purchase.contract_end_on,
+    )
+    if problems:
+        raise ValidationError(problems)
+    purchase.full_clean()
+    after = describe_purchase(purchase)
+    if after == before:
+        return purchase
+    purchase.save()
+    customer = purchase.customer
+    audit_record(
+        actor=actor,
+        action=action,
+        target=customer,
+        changes={"orders": [before, after]},
+        note=_("Order %(order)s") % {"order": purchase.order_no},
+    )
+    # Spend moves the tier; a delivery is planned now rather than by tonight's sweep.
+    customers_reclassify(today=timezone.localdate(), actor=actor, customer_ids=[customer.pk])
+    plan_followups_after_commit([customer.pk])
+    return purchase
+
+
+def plan_followups_after_commit(customer_ids: list[int]) -> None:
+    """Have the follow-up engine plan these customers once their changes are committed
+    (the worker must see them), instead of waiting for the nightly sweep."""
+    from huifang.followups.tasks import plan_customers
+
+    if customer_ids:
+        transaction.on_commit(lambda: plan_customers(list(customer_ids)))
+
+
+@transaction.atomic
+def purchase_create(*, actor: User | None, customer: Customer, **fields: Any) -> Purchase:
+    """Record an order of ``customer`` (see PURCHASE_FIELDS; a blank order_no gets one)."""
+    return _save_purchase(
+        actor=actor, purchase=Purchase(customer=customer), fields=fields, action=Action.CREATE
+    )
+
+
+@transaction.atomic
+def purchase_update(*, actor: User | None, purchase: Purchase, **fields: Any) -> Purchase:
+    """Change an order; only what really changed is recorded and re-planned."""
+    return _save_purchase(actor=actor, purchase=purchase, fields=fields, action=Action.UPDATE)
 
 
 # --- Settings and classification ----------------------------------------------------------

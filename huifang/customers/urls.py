@@ -1,6 +1,6 @@
 from django.urls import path
 
-from huifang.customers import views
+from huifang.customers import merge_views, purchase_views, views
 
 app_name = "customers"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("<int:pk>/contacts/", views.customer_contacts, name="contacts"),
     path("<int:pk>/preferences/", views.customer_preferences, name="preferences"),
     path("<int:pk>/export/", views.customer_export_one, name="export_one"),
+    path("<int:pk>/orders/new/", purchase_views.purchase_create, name="purchase_create"),
+    path("<int:pk>/orders/<int:purchase_pk>/", purchase_views.purchase_edit, name="purchase_edit"),
+    path("<int:pk>/merge/", merge_views.merge_search, name="merge_search"),
+    path("<int:pk>/merge/<int:duplicate_pk>/", merge_views.merge_preview, name="merge_preview"),
     path("settings/", views.archive_settings, name="settings"),
     path("settings/reclassify/", views.reclassify, name="reclassify"),
     path("products/", views.product_list, name="product_list"),

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -58,7 +58,7 @@ from huifang.customers.timeline import customer_timeline
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _user(request: HttpRequest) -> User:
+def request_user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)
     return request.user
 
@@ -83,7 +83,7 @@ def _search_form(request: HttpRequest, user: User) -> SearchForm:
 
 @login_required
 def customer_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = _search_form(request, user)
     data = form.cleaned_data if form.is_valid() else {}
     page = selectors.customer_search(
@@ -115,7 +115,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_export(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = _search_form(request, user)
     full = request.GET.get("full_phones") == "1" and selectors.may_export_full_phones(user)
     customers = selectors.customers_for_export(user, form.filters())
@@ -124,7 +124,7 @@ def customer_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_export_one(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     customer = customer_for(user, pk)
     full = request.GET.get("full_phones") == "1" and selectors.may_export_full_phones(user)
     return _workbook_response(
@@ -140,9 +140,9 @@ def _workbook_response(
     if full:
         # Full numbers leaving the system are personal data on the move (PIPL): on record.
         audit_record(
-            actor=_user(request),
+            actor=request_user(request),
             action=Action.EXPORT,
-            target=_user(request),
+            target=request_user(request),
             changes={"customers": [None, written]},
             note=_("Export with full phone numbers"),
         )
@@ -152,7 +152,7 @@ def _workbook_response(
 
 @role_required(*EDITOR_ROLES)
 def customer_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = CustomerForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -169,8 +169,15 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    customer = customer_for(user, pk)
+    user = request_user(request)
+    try:
+        customer = customer_for(user, pk)
+    except Http404:
+        into = selectors.merged_into(pk)
+        if into is None:
+            raise
+        messages.info(request, _("Customer no. %(id)d was merged into this one.") % {"id": pk})
+        return redirect("customers:detail", pk=into)
     full = sees_full_phones(user)
     contacts = [(c, phone_for(full, c.phone)) for c in customer.contacts.all()]
     context = {
@@ -180,6 +187,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "purchases": customer.purchases.select_related("product"),
         "timeline": customer_timeline(customer, user),
         "can_edit": selectors.can_edit_customers(user),
+        "can_merge": selectors.can_merge_customers(user),
         "may_export_full": selectors.may_export_full_phones(user),
         "refused": [Channel(c).label for c in customer.refused_channels if c in Channel.values],
     }
@@ -188,7 +196,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*EDITOR_ROLES)
 def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     customer = customer_for(user, pk, edit=True)
     initial = {
         "name": customer.name,
@@ -221,7 +229,7 @@ def customer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*EDITOR_ROLES)
 def customer_contacts(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     customer = customer_for(user, pk, edit=True)
     initial = [
         {
@@ -248,7 +256,7 @@ def customer_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*EDITOR_ROLES)
 def customer_preferences(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     customer = customer_for(user, pk, edit=True)
     initial = {name: getattr(customer, name) for name in services.PREFERENCE_FIELDS}
     form = PreferencesForm(request.POST or None, initial=initial)
@@ -273,8 +281,8 @@ def archive_settings(request: HttpRequest) -> HttpResponse:
     form = ArchiveSettingsForm(request.POST or None, instance=archive)
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        services.archive_settings_update(actor=_user(request), **fields)
-        changed = services.products_reclassify(actor=_user(request))
+        services.archive_settings_update(actor=request_user(request), **fields)
+        changed = services.products_reclassify(actor=request_user(request))
         messages.success(
             request,
             _(
@@ -292,7 +300,7 @@ def archive_settings(request: HttpRequest) -> HttpResponse:
 def reclassify(request: HttpRequest) -> HttpResponse:
     from huifang.customers.tasks import reclassify_customers
 
-    reclassify_customers(timezone.localdate().isoformat(), _user(request).pk)
+    reclassify_customers(timezone.localdate().isoformat(), request_user(request).pk)
     messages.success(
         request,
         _("Tiers, flags and segments are being recomputed in the background."),
@@ -314,7 +322,7 @@ def product_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         # The form has already written its values onto `product`; the service compares
         # against the stored row to record what changed.
         stored = Product.objects.get(pk=product.pk) if product else None
-        saved = services.product_save(actor=_user(request), product=stored, **fields)
+        saved = services.product_save(actor=request_user(request), product=stored, **fields)
         messages.success(
             request,
             _("Product %(name)s saved: %(class)s.")
@@ -336,7 +344,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*IMPORT_ROLES)
 def import_upload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = ImportUploadForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
