@@ -66,12 +66,18 @@ from huifang.customers.models import (
     ImportJob,
     ImportStatus,
     IssueOutcome,
+    MergedCustomer,
     Product,
     Purchase,
 )
 from huifang.customers.phones import last_four, mask_phone
 from huifang.customers.search_keys import company_key, name_keys
-from huifang.customers.services import archive_analyze, customers_reclassify, tags_named
+from huifang.customers.services import (
+    archive_analyze,
+    customers_reclassify,
+    plan_followups_after_commit,
+    tags_named,
+)
 from huifang.domain.classification import PurchaseFact
 
 log = logging.getLogger(__name__)
@@ -127,6 +133,9 @@ def reserve_ids(model: type[Customer], count: int) -> list[int]:
             )
             return [row[0] for row in cursor.fetchall()]
     top = model.objects.aggregate(top=Max("pk"))["top"] or 0
+    # The number of a customer merged away is never given again: old links lead to the
+    # customer it was merged into, and its audit trail stays its own.
+    top = max(top, MergedCustomer.objects.aggregate(top=Max("merged_id"))["top"] or 0)
     return list(range(top + 1, top + 1 + count))
 
 
@@ -145,6 +154,7 @@ class ChunkResult:
     issues: list[Issue] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     merged_into: list[int] = field(default_factory=list)
+    created: list[int] = field(default_factory=list)
 
 
 class Importer:
@@ -223,6 +233,7 @@ class Importer:
         groups = group_rows(rows)
         before = Customer.objects.count()
         merged_into: set[int] = set()
+        created: list[int] = []
         for start in range(0, len(groups), CHUNK_GROUPS):
             chunk = groups[start : start + CHUNK_GROUPS]
             with transaction.atomic():
@@ -235,6 +246,7 @@ class Importer:
                     **{f"{key}_count": totals[key] for key in job.counts()},
                 )
             merged_into.update(result.merged_into)
+            created.extend(result.created)
         if merged_into:
             self._progress(phase="classifying")
             customers_reclassify(
@@ -242,6 +254,8 @@ class Importer:
             )
         if totals["created"] > ANALYZE_AFTER_GROWTH * before:
             archive_analyze()
+        # Deliveries of the file are planned now, not by tonight's sweep.
+        plan_followups_after_commit(sorted(merged_into.union(created)))
         self._progress(status=ImportStatus.DONE, phase="", finished_at=timezone.now())
         return job
 
@@ -442,6 +456,7 @@ class Importer:
             return
         now = _stored_now()
         ids = reserve_ids(Customer, len(new))
+        result.created.extend(ids)
         tags = {tag.name: tag.pk for tag in tags_named(t for _g, r in new for t in r.tags)}
         customers: list[tuple[Any, ...]] = []
         contacts: list[tuple[Any, ...]] = []
