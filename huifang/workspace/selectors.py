@@ -2,32 +2,29 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from huifang.accounts.models import User
 from huifang.customers.models import Channel, Customer, Flag, Tier
 from huifang.followups.models import FollowUp, FollowUpStatus
-from huifang.surveys.models import Answer
+from huifang.surveys.models import Answer, Response
 from huifang.tickets.models import Ticket
 
 RECENT_REPAIR = timedelta(days=30)
 SATISFACTION_MEMORY = timedelta(days=180)
-# The day's candidates are read in scheduled order and ranked here; overdue ones come
-# first in that order anyway, so a cap this size never drops one that would rank high.
+# Follow-ups the user is already working on, listed first; nobody holds more than this.
+WORKING = 20
+# The day's candidates are read in scheduled order and ranked; overdue ones come first in
+# that order anyway, so a cap this size never drops one that would rank high.
 CANDIDATES = 150
 # The page lists the first 50 in order, and how many more wait below them.
 SHOWN = 50
 KEY_TIERS = (Tier.VIP, Tier.KEY)
-# What the queue shows and ranks by; the rest of a follow-up loads when it is opened.
-QUEUE_FIELDS = (
-    "customer_id", "purpose", "channel", "status", "scheduled_at", "due_start", "due_end",
-    "claimed_by_id", "customer__name", "customer__company", "customer__tier", "customer__flags",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -45,7 +42,8 @@ class Candidate:
     key_customer: bool
 
     def rank(self) -> tuple[bool, bool, bool, bool, bool, datetime, int]:
-        """F7: overdue first, then recent repair, low past satisfaction, VIP/key, due time."""
+        """F7: overdue first, then recent repair, low past satisfaction, VIP/key, due time.
+        The queue statement orders by this same key in SQL; a test holds the two together."""
         return (
             not self.mine,
             not self.overdue,
@@ -59,40 +57,27 @@ class Candidate:
 
 @dataclass(frozen=True)
 class QueueItem:
+    """A row of the queue: the follow-up as the queue statement read it (its own fields
+    and the customer's name, company and tier, nothing else) and why it ranks there."""
+
     followup: FollowUp
     why: Candidate
 
     @property
-    def overdue(self) -> bool:
-        return self.why.overdue
+    def pk(self) -> int:
+        return self.why.pk
 
     @property
-    def mine(self) -> bool:
-        return self.why.mine
+    def customer_name(self) -> str:
+        return self.followup.customer_name  # type: ignore[attr-defined]
 
     @property
-    def badges(self) -> list[tuple[str, str]]:
-        """Why this one comes first, as (Bootstrap class, label) pairs."""
-        why, shown = self.why, []
-        if why.mine:
-            shown.append(("text-bg-primary", _("You are on it")))
-        if why.overdue:
-            shown.append(("text-bg-danger", _("Overdue")))
-        if why.recent_repair:
-            shown.append(("text-bg-warning", _("Recent repair")))
-        if why.low_satisfaction:
-            shown.append(("text-bg-warning", _("Low past satisfaction")))
-        if why.key_customer:
-            shown.append(("text-bg-info", self.followup.customer.get_tier_display()))
-        return shown
+    def customer_company(self) -> str:
+        return self.followup.customer_company  # type: ignore[attr-defined]
 
     @property
-    def scheduled_text(self) -> str:
-        return _short(self.followup.scheduled_at)
-
-    @property
-    def due_text(self) -> str:
-        return _short(self.followup.due_end)
+    def customer_tier(self) -> str:
+        return self.followup.customer_tier  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -105,103 +90,130 @@ class Queue:
         return self.total - len(self.items)
 
 
-def _short(at: datetime | None) -> str:
-    # Shown in Asia/Shanghai (the site's zone), cheaper than the date filter per row.
-    return timezone.localtime(at).strftime("%m-%d %H:%M") if at else ""
-
-
 def end_of_today(now: datetime) -> datetime:
     local = timezone.localtime(now)
     return timezone.make_aware(datetime.combine(local.date() + timedelta(days=1), time(0)))
 
 
-ROW = ("pk", "customer_id", "status", "scheduled_at", "due_end", "customer__tier",
-       "customer__flags")  # fmt: skip
-Row = tuple[int, int, str, datetime, datetime, str, list[str]]
+# The queue in one statement: the candidates as before (what the user works on, their own
+# planned phone follow-ups up to today, their team's unassigned ones, each walking its own
+# index in scheduled order up to its cap), flagged and ranked by F7 in the database, so
+# Python only sees the rows it shows. Plain SQL because the ORM cannot limit each part of
+# a UNION on SQLite; the table names come from the models.
+CANDIDATE_COLUMNS = ("id", "customer_id", "purpose", "scheduled_at", "due_end")
+_QUEUE_SQL = """
+WITH candidate AS (
+    SELECT * FROM (
+        SELECT {columns}, 1 AS mine FROM {followup}
+        WHERE status = %(in_progress)s AND claimed_by_id = %(user)s
+        ORDER BY claimed_at LIMIT {working}
+    ) AS working
+    UNION ALL
+    SELECT * FROM (
+        SELECT {columns}, 0 AS mine FROM {followup}
+        WHERE owner_id = %(user)s AND status = %(planned)s AND channel = %(phone)s
+            AND scheduled_at < %(end)s
+        ORDER BY scheduled_at, id LIMIT {candidates}
+    ) AS own
+    UNION ALL
+    SELECT * FROM (
+        SELECT {team_columns}, 0 AS mine FROM {followup} f
+        JOIN {customer} c ON c.id = f.customer_id
+        WHERE f.owner_id IS NULL AND f.status = %(planned)s AND f.channel = %(phone)s
+            AND f.scheduled_at < %(end)s AND c.team_id = %(team)s
+        ORDER BY f.scheduled_at, f.id LIMIT {candidates}
+    ) AS team
+), ranked AS (
+    SELECT candidate.*,
+        c.name AS customer_name, c.company AS customer_company, c.tier AS customer_tier,
+        candidate.due_end < %(now)s AS overdue,
+        EXISTS (
+            SELECT 1 FROM {ticket} t
+            WHERE t.customer_id = c.id AND t.solved_at >= %(repair_since)s
+        ) AS recent_repair,
+        (
+            CAST(c.flags AS TEXT) LIKE %(low_flag)s
+            OR EXISTS (
+                SELECT 1 FROM {answer} a JOIN {response} r ON r.id = a.response_id
+                WHERE r.customer_id = c.id AND r.submitted_at >= %(satisfaction_since)s
+                    AND ((a.kind = 'csat' AND a.score <= 2) OR (a.kind = 'nps' AND a.score <= 6))
+            )
+            OR EXISTS (
+                SELECT 1 FROM {ticket} t
+                WHERE t.customer_id = c.id AND t.satisfaction <= 2
+                    AND t.closed_at >= %(satisfaction_since)s
+            )
+        ) AS low_satisfaction,
+        c.tier IN (%(vip)s, %(key)s) AS key_customer
+    FROM candidate
+    JOIN {customer} c ON c.id = candidate.customer_id
+)
+SELECT *, COUNT(*) OVER () AS total FROM ranked
+ORDER BY mine DESC, overdue DESC, recent_repair DESC, low_satisfaction DESC,
+    key_customer DESC, scheduled_at, id
+LIMIT %(limit)s
+"""
 
 
-def _rows(user: User, now: datetime) -> list[Row]:
-    """Follow-ups the user works on, their own planned phone follow-ups up to today, then
-    their team's unassigned ones. Separate queries rather than one with OR, so each walks
-    its own index in scheduled order (owner, status, scheduled_at) however big the archive.
-    """
-    working = FollowUp.objects.filter(status=FollowUpStatus.IN_PROGRESS, claimed_by=user)
-    due = FollowUp.objects.filter(
-        status=FollowUpStatus.PLANNED, channel=Channel.PHONE, scheduled_at__lt=end_of_today(now)
-    ).order_by("scheduled_at", "pk")
-    rows: list[Row] = [
-        *working.order_by("claimed_at").values_list(*ROW)[:20],
-        *due.filter(owner=user).values_list(*ROW)[:CANDIDATES],
-    ]
-    if user.team_id is not None:
-        unassigned = due.filter(owner__isnull=True, customer__team_id=user.team_id)
-        rows += unassigned.values_list(*ROW)[:CANDIDATES]
-    return rows
-
-
-def _flags(customer_ids: list[int], now: datetime) -> dict[int, tuple[bool, bool]]:
-    """(recent repair, low past satisfaction) per customer, in one query: the database
-    answers each with an indexed look-up per customer."""
-    customer = OuterRef("pk")
-    since = now - SATISFACTION_MEMORY
-    low_score = Q(kind="csat", score__lte=2) | Q(kind="nps", score__lte=6)
-    rows = (
-        Customer.objects.filter(pk__in=customer_ids)
-        .annotate(
-            repaired=Exists(
-                Ticket.objects.filter(customer_id=customer, solved_at__gte=now - RECENT_REPAIR)
-            ),
-            low_answer=Exists(
-                Answer.objects.filter(
-                    low_score, response__customer_id=customer, response__submitted_at__gte=since
-                )
-            ),
-            low_ticket=Exists(
-                Ticket.objects.filter(
-                    customer_id=customer, satisfaction__lte=2, closed_at__gte=since
-                )
-            ),
-        )
-        .order_by()
-        .values_list("pk", "repaired", "low_answer", "low_ticket")
+@functools.cache
+def _queue_sql() -> str:
+    return _QUEUE_SQL.format(
+        followup=FollowUp._meta.db_table,
+        customer=Customer._meta.db_table,
+        ticket=Ticket._meta.db_table,
+        response=Response._meta.db_table,
+        answer=Answer._meta.db_table,
+        columns=", ".join(CANDIDATE_COLUMNS),
+        team_columns=", ".join(f"f.{column}" for column in CANDIDATE_COLUMNS),
+        working=WORKING,
+        candidates=CANDIDATES,
     )
-    return {
-        pk: (repaired, low_answer or low_ticket) for pk, repaired, low_answer, low_ticket in rows
+
+
+def _ranked_rows(user: User, now: datetime, limit: int) -> list[FollowUp]:
+    """The first ``limit`` of the user's queue in F7 order, as follow-ups carrying the
+    customer's name, company and tier and the reasons of their rank."""
+    adapt = connection.ops.adapt_datetimefield_value
+    params = {
+        "user": user.pk,
+        "team": user.team_id,
+        "in_progress": FollowUpStatus.IN_PROGRESS.value,
+        "planned": FollowUpStatus.PLANNED.value,
+        "phone": Channel.PHONE.value,
+        "end": adapt(end_of_today(now)),
+        "now": adapt(now),
+        "repair_since": adapt(now - RECENT_REPAIR),
+        "satisfaction_since": adapt(now - SATISFACTION_MEMORY),
+        "low_flag": f'%"{Flag.LOW_SATISFACTION.value}"%',
+        "vip": Tier.VIP.value,
+        "key": Tier.KEY.value,
+        "limit": limit,
     }
+    return list(FollowUp.objects.raw(_queue_sql(), params))
+
+
+def _candidate(row: FollowUp) -> Candidate:
+    # SQLite answers the flags as 0/1, PostgreSQL as booleans.
+    return Candidate(
+        pk=row.pk,
+        customer_id=row.customer_id,
+        mine=bool(row.mine),  # type: ignore[attr-defined]
+        scheduled_at=row.scheduled_at,  # type: ignore[arg-type]
+        due_end=row.due_end,
+        overdue=bool(row.overdue),  # type: ignore[attr-defined]
+        recent_repair=bool(row.recent_repair),  # type: ignore[attr-defined]
+        low_satisfaction=bool(row.low_satisfaction),  # type: ignore[attr-defined]
+        key_customer=bool(row.key_customer),  # type: ignore[attr-defined]
+    )
 
 
 def ranked(user: User, now: datetime) -> list[Candidate]:
     """Today's phone follow-ups for the user in F7 order, the ones they work on first."""
-    rows = _rows(user, now)
-    if not rows:
-        return []
-    flags = _flags(list({row[1] for row in rows}), now)
-    candidates = []
-    for pk, customer_id, status, scheduled_at, due_end, tier, customer_flags in rows:
-        repaired, unhappy = flags.get(customer_id, (False, False))
-        candidates.append(
-            Candidate(
-                pk=pk,
-                customer_id=customer_id,
-                mine=status == FollowUpStatus.IN_PROGRESS,
-                scheduled_at=scheduled_at,
-                due_end=due_end,
-                overdue=due_end < now,
-                recent_repair=repaired,
-                low_satisfaction=unhappy or Flag.LOW_SATISFACTION in (customer_flags or ()),
-                key_customer=tier in KEY_TIERS,
-            )
-        )
-    candidates.sort(key=Candidate.rank)
-    return candidates
+    return [_candidate(row) for row in _ranked_rows(user, now, WORKING + 2 * CANDIDATES)]
 
 
 def queue_for(user: User, now: datetime, limit: int = SHOWN) -> Queue:
-    """The first ``limit`` follow-ups of the user's queue, loaded for display."""
-    order = ranked(user, now)
-    top = order[:limit]
-    loaded = (
-        FollowUp.objects.select_related("customer").only(*QUEUE_FIELDS).in_bulk([c.pk for c in top])
-    )
-    items = [QueueItem(loaded[c.pk], c) for c in top if c.pk in loaded]
-    return Queue(items=items, total=len(order))
+    """The first ``limit`` follow-ups of the user's queue, ready for display."""
+    rows = _ranked_rows(user, now, limit)
+    total = rows[0].total if rows else 0  # type: ignore[attr-defined]
+    return Queue(items=[QueueItem(row, _candidate(row)) for row in rows], total=total)

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huifang.accounts.models import Role, User
-from huifang.accounts.permissions import role_required
+from huifang.accounts.permissions import View, role_required
 from huifang.channels.models import MessageStatus, OutboundMessage
 from huifang.channels.services import message_retry
 from huifang.customers.phones import display_phone, mask_phone
@@ -32,6 +36,7 @@ from huifang.tickets.models import Ticket
 from huifang.tickets.services import TicketError
 from huifang.workspace import selectors, services
 from huifang.workspace.forms import NoteForm, ProblemForm, RefusedForm, RescheduleForm
+from huifang.workspace.queue_rows import queue_rows_html
 
 agent_required = role_required(Role.AGENT, Role.SUPERVISOR, Role.ADMIN)
 
@@ -48,15 +53,51 @@ def _followup(request: HttpRequest, pk: int) -> FollowUp:
     return followup
 
 
+# Agents reload the queue often; its rows are kept this long per session and language.
+# Whatever the agent does to a follow-up from here starts a fresh queue at once (the
+# session's queue version changes); a colleague's claim shows within these seconds, and
+# the claim itself is refused with their name before that.
+QUEUE_SECONDS = 5
+QUEUE_VERSION = "workspace_queue_version"
+
+
+def changes_queue(view: View) -> View:
+    """The user's own queue is read afresh after this view, whatever it answers."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            request.session[QUEUE_VERSION] = request.session.get(QUEUE_VERSION, 0) + 1
+
+    return wrapped
+
+
+def _queue_rows(request: HttpRequest) -> tuple[str, int]:
+    """The queue's rows as HTML and how many more wait below them."""
+    session = request.session
+    key = ":".join(
+        ("workspace:queue", str(session.session_key), get_language(),
+         str(session.get(QUEUE_VERSION, 0)))
+    )  # fmt: skip
+    kept: tuple[str, int] | None = cache.get(key)
+    if kept is None:
+        queue = selectors.queue_for(_user(request), timezone.now())
+        kept = (queue_rows_html(queue.items, reverse("workspace:queue")), queue.more)
+        cache.set(key, kept, QUEUE_SECONDS)
+    return kept
+
+
 @agent_required
 def queue(request: HttpRequest) -> HttpResponse:
-    queue = selectors.queue_for(_user(request), timezone.now())
-    context = {"items": queue.items, "more": queue.more, "base": reverse("workspace:queue")}
-    return render(request, "workspace/queue.html", context)
+    rows, more = _queue_rows(request)
+    return render(request, "workspace/queue.html", {"rows": mark_safe(rows), "more": more})
 
 
 @require_POST
 @agent_required
+@changes_queue
 def claim_next(request: HttpRequest) -> HttpResponse:
     followup = services.followup_claim_next(user=_user(request), now=timezone.now())
     if followup is None:
@@ -67,6 +108,7 @@ def claim_next(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @agent_required
+@changes_queue
 def claim(request: HttpRequest, pk: int) -> HttpResponse:
     followup = _followup(request, pk)
     user = _user(request)
@@ -82,6 +124,7 @@ def claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @agent_required
+@changes_queue
 def release(request: HttpRequest, pk: int) -> HttpResponse:
     services.followup_release(followup=_followup(request, pk), user=_user(request))
     return redirect("workspace:queue")
@@ -193,6 +236,7 @@ def _again(request: HttpRequest, followup: FollowUp, **context: Any) -> HttpResp
 
 @require_POST
 @agent_required
+@changes_queue
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
     followup = _followup(request, pk)
     response = Response.objects.filter(followup=followup).select_related("version").first()
@@ -224,6 +268,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @agent_required
+@changes_queue
 def busy(request: HttpRequest, pk: int) -> HttpResponse:
     followup = _followup(request, pk)
     form = RescheduleForm(request.POST)
@@ -272,6 +317,7 @@ def _record(
 
 @require_POST
 @agent_required
+@changes_queue
 def unreachable(request: HttpRequest, pk: int) -> HttpResponse:
     note = request.POST.get("note", "")[:500]
     return _record(
@@ -285,6 +331,7 @@ def unreachable(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @agent_required
+@changes_queue
 def refused(request: HttpRequest, pk: int) -> HttpResponse:
     form = RefusedForm(request.POST)
     if not form.is_valid():

@@ -7,8 +7,11 @@ from itertools import count
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from huifang.accounts.models import User
 from huifang.customers.models import Contact, Customer
 from huifang.followups.models import FollowUp, FollowUpStatus
+from huifang.tickets.models import Ticket
+from huifang.tickets.services import NewTicket, ticket_create
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 _numbers = count(1)
@@ -63,3 +66,13 @@ def followup(
     }
     values.update(fields)
     return FollowUp.objects.create(**values)
+
+
+def repaired_recently(customer_id: int, *, by: User) -> None:
+    """A fault ticket opened six days and solved five days before THURSDAY_10."""
+    ticket = ticket_create(
+        data=NewTicket(customer_id=customer_id, category="quality_fault",
+                       severity="major", description="屏幕不亮"),
+        actor=by, now=THURSDAY_10 - timedelta(days=6),
+    )  # fmt: skip
+    Ticket.objects.filter(pk=ticket.pk).update(solved_at=THURSDAY_10 - timedelta(days=5))

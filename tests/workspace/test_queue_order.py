@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from huifang.tickets.models import Ticket
-from huifang.tickets.services import NewTicket, ticket_create
 from huifang.workspace.selectors import queue_for
 from tests.conftest import Org
-from tests.workspace.factories import THURSDAY_10, customer, followup, sh
+from tests.workspace.factories import THURSDAY_10, customer, followup, repaired_recently, sh
 
 
 @pytest.fixture(autouse=True)
@@ -31,12 +28,7 @@ def test_the_queue_puts_the_right_customers_first(org: Org) -> None:
     vip = mine("VIP客户", sh(2026, 11, 26, 16), tier="vip")
     unhappy = mine("不满意的客户", sh(2026, 11, 26, 17), flags=["low_satisfaction"])
     repaired = mine("刚报修的客户", sh(2026, 11, 26, 17, 30))
-    ticket = ticket_create(
-        data=NewTicket(customer_id=repaired.customer_id, category="quality_fault",
-                       severity="major", description="屏幕不亮"),
-        actor=org.agent, now=THURSDAY_10 - timedelta(days=6),
-    )  # fmt: skip
-    Ticket.objects.filter(pk=ticket.pk).update(solved_at=THURSDAY_10 - timedelta(days=5))
+    repaired_recently(repaired.customer_id, by=org.agent)
     overdue = followup(
         customer(name="逾期客户", team=org.east, owner=org.agent),
         scheduled_at=sh(2026, 11, 24, 10), due_hours=24,
