@@ -30,7 +30,8 @@ def _sqlite_value(value: Any) -> Any:
 
 
 def _sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    return [tuple(_sqlite_value(value) for value in row) for row in rows]
+    # Only datetimes need converting: test the type inline, call only for those.
+    return [tuple(_sqlite_value(v) if isinstance(v, datetime) else v for v in row) for row in rows]
 
 
 def insert_rows(

@@ -649,10 +649,11 @@ def resolve(
     taken = {e.dedupe_key for e in mine}
     kept: list[PlannedFollowUp] = []
     result: list[Adjustment] = []
+    placements = _PLACEMENTS.for_run(calendar, contact_rules, now, adjustment_rules)
     for followup in order:
         adjustment = _merge(followup, mine, kept, taken, calendar.tz)
         if adjustment is None:
-            adjustment = placer.place(followup)
+            adjustment = placer.place_remembered(followup, placements)
             if adjustment.at is not None and adjustment.channel is not None:
                 placer.contacts.append(Contact(adjustment.at, adjustment.channel, followup.routine))
                 kept.append(followup)
@@ -700,6 +701,53 @@ def _merge(
     )
 
 
+# Distinct placements remembered before the memory starts afresh.
+MAX_REMEMBERED_PLACEMENTS = 65536
+_PlacementKey = tuple[object, ...]
+_Placement = tuple["Action", datetime | None, tuple[Reason, ...], Channel | None]
+
+
+class _Placements:
+    """Placements already decided in this planning run, by everything a placement reads.
+
+    A re-plan places a million customers' follow-ups, and customers delivered on the same
+    day with the same wishes and no other contacts get the same answer: the earliest
+    allowed moment depends only on the follow-up's timing and channel, the contacts so
+    far, the customer's preferences and the run's calendar, rules and now. The key holds
+    all of these (compared by value; the calendar by identity), so a remembered placement
+    is the one ``_Placer.place`` would return.
+    """
+
+    __slots__ = ("_slot",)
+
+    def __init__(self) -> None:
+        self._slot: tuple[tuple[object, ...], dict[_PlacementKey, _Placement]] = ((), {})
+
+    def for_run(
+        self,
+        calendar: WorkingCalendar,
+        contact_rules: ContactRules,
+        now: datetime,
+        adjustment_rules: AdjustmentRules,
+    ) -> dict[_PlacementKey, _Placement]:
+        run, placements = self._slot
+        if (
+            not run
+            or run[0] is not calendar
+            or run[1] != contact_rules
+            or run[2] != now
+            or run[3] != adjustment_rules
+        ):
+            placements = {}
+            self._slot = ((calendar, contact_rules, now, adjustment_rules), placements)
+        elif len(placements) >= MAX_REMEMBERED_PLACEMENTS:
+            placements.clear()
+        return placements
+
+
+_PLACEMENTS = _Placements()
+
+
 @dataclass(slots=True)
 class _Placer:
     contacts: list[Contact]  # history plus the follow-ups kept so far
@@ -712,6 +760,27 @@ class _Placer:
     contact_level: int
     rules: AdjustmentRules
     tz: ZoneInfo  # the calendar's
+
+    def place_remembered(
+        self, followup: PlannedFollowUp, placements: dict[_PlacementKey, _Placement]
+    ) -> Adjustment:
+        f = followup
+        key = (
+            f.channel, f.routine, f.due_start, f.due_end, f.anchor, f.trigger,
+            f.announce_day_before, tuple(self.contacts), self.prefs, self.recent_complaint_at,
+            self.blackouts, self.contact_level,
+        )  # fmt: skip
+        try:
+            remembered = placements.get(key)
+        except TypeError:  # an unhashable value: place without remembering
+            return self.place(followup)
+        if remembered is None:
+            adjustment = self.place(followup)
+            placements[key] = (adjustment.action, adjustment.at, adjustment.reasons,
+                               adjustment.channel)  # fmt: skip
+            return adjustment
+        action, at, reasons, channel = remembered
+        return Adjustment(followup, action, at, reasons, channel=channel)
 
     def place(self, followup: PlannedFollowUp) -> Adjustment:
         channel, reasons = self._channel(followup)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -18,6 +18,7 @@ from huifang.domain.cadence import (
 )
 from huifang.domain.calendar import WorkingCalendar
 from huifang.domain.contact_policy import Channel, ContactRules, Preferences
+from huifang.followups.events import care_rule
 from huifang.followups.models import Blackout, ContactPolicy
 from huifang.followups.models import CadenceRule as RuleRow
 from huifang.workdays.selectors import working_calendar
@@ -104,6 +105,19 @@ class PlanContext:
     adjustment_rules: AdjustmentRules
     horizon: timedelta
     blackouts: tuple[BlackoutPeriod, ...]
+    _care_rules: dict[tuple[str, str, frozenset[str]], CadenceRule | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def care_rule_for(
+        self, tier: str, industry: str, segments: frozenset[str]
+    ) -> CadenceRule | None:
+        """The periodic-care rule for customers like this one (a million customers share a
+        handful of answers, so each is looked up once per run)."""
+        key = (tier, industry, segments)
+        if key not in self._care_rules:
+            self._care_rules[key] = care_rule(self.rules, tier, industry, segments)
+        return self._care_rules[key]
 
     @property
     def today(self) -> date:

@@ -7,8 +7,7 @@ the sweep once their first contact falls inside the planning horizon.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -64,11 +63,13 @@ def care_occurrence(customer_id: int, period_days: int, today: date) -> date:
     return occurrence
 
 
-@functools.lru_cache(maxsize=4096)
+CareRuleFor = Callable[[str, str, frozenset[str]], CadenceRule | None]
+
+
 def care_rule(
-    rules: tuple[CadenceRule, ...], tier: str, industry: str, segments: frozenset[str]
+    rules: Sequence[CadenceRule], tier: str, industry: str, segments: frozenset[str]
 ) -> CadenceRule | None:
-    """The periodic-care rule for customers like this one (cached: a million share a few)."""
+    """The periodic-care rule for customers like this one."""
     probe = Event(
         trigger=Trigger.PERIODIC_CARE,
         customer_id=0,
@@ -85,7 +86,7 @@ def customer_events(
     customer: CustomerFacts,
     purchases: Sequence[PurchaseFacts],
     *,
-    rules: Sequence[CadenceRule],
+    care_rule_for: CareRuleFor,
     now: datetime,
     horizon: timedelta,
     tz: ZoneInfo,
@@ -154,7 +155,7 @@ def customer_events(
                     reference_at=at_nine(due, tz),
                 )
             )
-    care = care_rule(tuple(rules), customer.tier, customer.industry, customer.segments)
+    care = care_rule_for(customer.tier, customer.industry, customer.segments)
     if care is not None and care.repeat_every is not None:
         period = care.repeat_every.amount
         day = care_occurrence(customer.id, period, today)

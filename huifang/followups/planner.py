@@ -13,7 +13,9 @@ from typing import NamedTuple
 from huifang.domain.cadence import (
     Action,
     Adjustment,
+    CadenceRule,
     Event,
+    OffsetUnit,
     PlannedFollowUp,
     Trigger,
     plan_event,
@@ -145,6 +147,25 @@ def history_since(ctx: PlanContext) -> datetime:
         ctx.adjustment_rules.recent_interaction_window,
         timedelta(days=1),
     )
+
+
+def longest_chain(rules: Sequence[CadenceRule]) -> timedelta:
+    """How long after its event a rule's last step can still be due: an upper bound, with a
+    working day counted as two calendar days (holidays such as Spring Festival)."""
+    per_unit = {
+        OffsetUnit.MINUTES: timedelta(minutes=1),
+        OffsetUnit.HOURS: timedelta(hours=1),
+        OffsetUnit.DAYS: timedelta(days=1),
+        OffsetUnit.WORKING_HOURS: timedelta(hours=24),
+        OffsetUnit.WORKING_DAYS: timedelta(days=2),
+    }
+    spans = [
+        step.offset.amount * per_unit[step.offset.unit]
+        + step.window.amount * per_unit[step.window.unit]
+        for rule in rules
+        for step in rule.steps
+    ]
+    return max([timedelta(days=1), *spans])
 
 
 CALENDAR_UNKNOWN = "calendar_unknown"

@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from huifang.customers.models import Customer, Purchase
 from huifang.domain.cadence import Action, CadenceRule, Event, Trigger, plan_event
 from huifang.followups.context import load_context
 from huifang.followups.events import customer_segments
-from huifang.followups.loading import contacts_by_customer, customer_rows, existing_by_customer
+from huifang.followups.loading import (
+    Scope,
+    contacts_by_customer,
+    customer_rows,
+    existing_by_customer,
+)
 from huifang.followups.models import FollowUp
 from huifang.followups.planner import history_since, plan_customer
 from huifang.followups.reasons import label
@@ -63,7 +68,7 @@ def rule_preview(rule: CadenceRule, *, now: datetime, sample: int = 12) -> list[
     ctx = load_context(now, rules=[rule])
     by_id = {c.pk: c for c in chosen}
     rows = customer_rows(Customer.objects.filter(pk__in=by_id))
-    scope = Q(customer_id__in=list(by_id))
+    scope = Scope.of(by_id)
     existing = existing_by_customer(scope)
     contacts = contacts_by_customer(scope, history_since(ctx))
     lines: list[PreviewLine] = []

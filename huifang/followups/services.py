@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 
 from huifang.accounts.models import User
 from huifang.core.bulk import insert_rows
@@ -23,20 +22,21 @@ from huifang.customers.models import Customer, Purchase
 from huifang.domain.cadence import Event, Trigger
 from huifang.domain.calendar import WorkingCalendar
 from huifang.followups.context import PlanContext, load_context
-from huifang.followups.events import (
-    CustomerFacts,
-    PurchaseFacts,
-    customer_events,
-    customer_segments,
-)
+from huifang.followups.events import CustomerFacts, customer_events, customer_segments
 from huifang.followups.loading import (
+    Scope,
     contacts_by_customer,
     customer_rows,
+    drop_untouched,
     existing_by_customer,
+    fingerprint,
+    first_purchases,
     known_keys,
+    lock_customers,
+    purchase_facts,
+    scope_customers,
 )
 from huifang.followups.models import (
-    ContactAttempt,
     FeatureRelease,
     FollowUp,
     FollowUpStatus,
@@ -47,6 +47,7 @@ from huifang.followups.planner import (
     PlannedRow,
     channel_of,
     history_since,
+    longest_chain,
     plan_customer,
     reasons_json,
     wanted_followups,
@@ -113,21 +114,27 @@ def _write(rows: Iterable[PlannedRow], now: datetime, calendar: WorkingCalendar)
 EventsFor = Callable[[CustomerRow, frozenset[str]], list[Event]]
 
 
-def _plan_customers(
+def _plan_rows(
     ctx: PlanContext,
     customers: Sequence[CustomerRow],
     events_for: EventsFor,
     first_purchases: dict[int, date],
-    scope: Q,
-) -> PlanResult:
+    scope: Scope,
+    *,
+    dropping: datetime | None = None,
+) -> tuple[list[PlannedRow], PlanResult]:
+    """The rows to insert for these customers; with `dropping`, as if the scope's untouched
+    follow-ups were already removed (a re-plan computes before it takes the locks)."""
     result = PlanResult(customers=len(customers))
-    existing = existing_by_customer(scope)
+    existing = existing_by_customer(scope, dropping=dropping)
     contacts = contacts_by_customer(scope, history_since(ctx))
-    known = known_keys(scope)
+    known = known_keys(scope, dropping=dropping)
     rows: list[PlannedRow] = []
     for customer in customers:
         segments = customer_segments(first_purchases.get(customer.id), ctx.today)
         events = events_for(customer, segments)
+        if not events:
+            continue
         result.events += len(events)
         wanted = [f for f in wanted_followups(ctx, events) if f.dedupe_key not in known]
         rows.extend(
@@ -143,22 +150,19 @@ def _plan_customers(
         )
     for row in rows:
         result.by_status[row.status] += 1
+    return rows, result
+
+
+def _plan_customers(
+    ctx: PlanContext,
+    customers: Sequence[CustomerRow],
+    events_for: EventsFor,
+    first_purchases: dict[int, date],
+    scope: Scope,
+) -> PlanResult:
+    rows, result = _plan_rows(ctx, customers, events_for, first_purchases, scope)
     _write(rows, ctx.now, ctx.calendar)
     return result
-
-
-def _drop_unstarted(scope: Q, now: datetime) -> int:
-    """Remove follow-ups nobody has touched yet, so a re-plan can plan them afresh."""
-    untouched = (
-        FollowUp.objects.filter(scope)
-        .filter(
-            Q(status=FollowUpStatus.PLANNED)
-            | Q(status__in=(FollowUpStatus.MERGED, FollowUpStatus.SUPPRESSED), due_end__gt=now)
-        )
-        .exclude(Exists(ContactAttempt.objects.filter(followup=OuterRef("pk"))))
-    )
-    # No model signals or cascades concern these rows; a plain DELETE is enough and fast.
-    return int(untouched._raw_delete(untouched.db))
 
 
 def _domain_event(row: PlanningEvent, customer: CustomerRow, segments: frozenset[str]) -> Event:
@@ -175,14 +179,6 @@ def _domain_event(row: PlanningEvent, customer: CustomerRow, segments: frozenset
         segments=segments,
         reference_at=row.reference_at,
     )
-
-
-def _first_purchases(scope: Q) -> dict[int, date]:
-    firsts: dict[int, date] = {}
-    rows = Purchase.objects.filter(scope).order_by("customer_id", "purchased_on")
-    for customer_id, purchased_on in rows.values_list("customer_id", "purchased_on"):
-        firsts.setdefault(customer_id, purchased_on)
-    return firsts
 
 
 @transaction.atomic
@@ -225,12 +221,12 @@ def event_receive(
         raise PlanningError(f"{source_ref} already belongs to customer {event.customer_id}")
     if event.planned_at is not None:
         return event
-    scope = Q(customer_id=customer_id)
+    scope = Scope.of([customer_id])
     _plan_customers(
         load_context(now),
         customers,
         lambda customer, segments: [_domain_event(event, customer, segments)],
-        _first_purchases(scope),
+        first_purchases(scope),
         scope,
     )
     event.planned_at = now
@@ -238,43 +234,43 @@ def event_receive(
     return event
 
 
-def _purchase_facts(scope: Q) -> dict[int, list[PurchaseFacts]]:
-    purchases: dict[int, list[PurchaseFacts]] = defaultdict(list)
-    rows = Purchase.objects.filter(scope).values_list(
-        "customer_id", "id", "product_id", "product__product_class", "purchased_on",
-        "delivered_on", "first_used_on", "contract_end_on", "product__repurchase_cycle_days",
-    )  # fmt: skip
-    for customer_id, *facts in rows:
-        purchases[customer_id].append(PurchaseFacts(*facts))  # type: ignore[arg-type]
-    return purchases
+def _recorded_events(scope: Scope, ctx: PlanContext) -> dict[int, list[PlanningEvent]]:
+    """Events received earlier (tickets solved, releases) whose chains may still run."""
+    since = ctx.now - longest_chain(ctx.rules)
+    by_customer: dict[int, list[PlanningEvent]] = defaultdict(list)
+    for event in PlanningEvent.objects.filter(scope.q(), occurred_at__gte=since):
+        by_customer[event.customer_id].append(event)
+    return by_customer
 
 
-def _plan_scope(
-    *, now: datetime, customers_q: Q, scope: Q, replace: bool, ctx: PlanContext | None
-) -> PlanResult:
-    ctx = ctx or load_context(now)
-    customers = customer_rows(
-        Customer.objects.select_for_update(of=("self",)).filter(customers_q).order_by("id")
-    )
-    if not customers:
-        return PlanResult()
-    removed = _drop_unstarted(scope, now) if replace else 0
-    purchases = _purchase_facts(scope)
-    firsts = {cid: min(p.purchased_on for p in facts) for cid, facts in purchases.items() if facts}
+def _scope_rows(
+    ctx: PlanContext, scope: Scope, customers: Sequence[CustomerRow], *, replace: bool
+) -> tuple[list[PlannedRow], PlanResult]:
+    """Plan the scope's customers from their purchases, care cycle and, for a re-plan,
+    the events received earlier (whose plans the re-plan drops)."""
+    now = ctx.now
+    purchases = purchase_facts(scope, today=ctx.today)
+    recorded = _recorded_events(scope, ctx) if replace else {}
 
     def events_for(customer: CustomerRow, segments: frozenset[str]) -> list[Event]:
         facts = CustomerFacts(customer.id, customer.tier, customer.industry or "", segments)
-        return customer_events(
-            facts, purchases.get(customer.id, []), rules=ctx.rules, now=now,
+        events = customer_events(
+            facts, purchases.get(customer.id, []), care_rule_for=ctx.care_rule_for, now=now,
             horizon=ctx.horizon, tz=ctx.calendar.tz,
         )  # fmt: skip
+        events.extend(_domain_event(e, customer, segments) for e in recorded.get(customer.id, ()))
+        return events
 
-    result = _plan_customers(ctx, customers, events_for, firsts, scope)
-    result.removed = removed
-    return result
+    return _plan_rows(ctx, customers, events_for, first_purchases(scope), scope,
+                      dropping=now if replace else None)  # fmt: skip
 
 
-@transaction.atomic
+def _locked_customers(scope: Scope) -> list[CustomerRow]:
+    return customer_rows(
+        Customer.objects.select_for_update(of=("self",)).filter(scope.q("id")).order_by("id")
+    )
+
+
 def followups_plan_range(
     *, now: datetime, first_id: int, last_id: int, replace: bool, ctx: PlanContext | None = None
 ) -> PlanResult:
@@ -282,33 +278,53 @@ def followups_plan_range(
 
     replace=True is a re-plan: follow-ups still only planned (not started, not done) are
     dropped and planned again under the current rules.
+
+    The plan is computed before any lock is taken, so several processes compute at once
+    even on SQLite, whose single writer then only waits for the short write. Under the
+    customers' locks the scope's fingerprint (see loading.fingerprint) is read again:
+    if an event, a call or an edit reached these customers meanwhile, the plan is
+    computed again under the lock, as the event planner does it.
     """
-    return _plan_scope(
-        now=now,
-        customers_q=Q(id__gte=first_id, id__lte=last_id),
-        scope=Q(customer_id__gte=first_id, customer_id__lte=last_id),
-        replace=replace,
-        ctx=ctx,
-    )
+    ctx = ctx or load_context(now)
+    scope = Scope.between(first_id, last_id)
+    seen = fingerprint(scope)
+    customers = scope_customers(scope)
+    if not customers:
+        return PlanResult()
+    rows, result = _scope_rows(ctx, scope, customers, replace=replace)
+    with transaction.atomic():
+        lock_customers(scope)
+        if fingerprint(scope) != seen:
+            rows, result = _scope_rows(ctx, scope, scope_customers(scope), replace=replace)
+        result.removed = drop_untouched(scope, now) if replace else 0
+        _write(rows, now, ctx.calendar)
+    return result
 
 
 @transaction.atomic
 def followups_plan_customers(*, now: datetime, customer_ids: Sequence[int]) -> PlanResult:
     """Plan at once for customers whose purchases just changed (a delivery was recorded,
     an import finished): what the nightly sweep would otherwise add tonight."""
-    ids = sorted(set(customer_ids))
-    return _plan_scope(
-        now=now,
-        customers_q=Q(id__in=ids),
-        scope=Q(customer_id__in=ids),
-        replace=False,
-        ctx=None,
-    )
+    ctx = load_context(now)
+    scope = Scope.of(customer_ids)
+    rows, result = _scope_rows(ctx, scope, _locked_customers(scope), replace=False)
+    _write(rows, now, ctx.calendar)
+    return result
+
+
+# A worker process loads the rules and the calendar once per run, not once per chunk: the
+# calendar's day cache and the planner's remembered choices then serve every chunk.
+_child_context: PlanContext | None = None
 
 
 def _plan_range_in_child(args: tuple[datetime, int, int, bool]) -> PlanResult:
+    global _child_context
     now, first_id, last_id, replace = args
-    return followups_plan_range(now=now, first_id=first_id, last_id=last_id, replace=replace)
+    if _child_context is None or _child_context.now != now:
+        _child_context = load_context(now)
+    return followups_plan_range(
+        now=now, first_id=first_id, last_id=last_id, replace=replace, ctx=_child_context
+    )
 
 
 def followups_plan_all(
@@ -319,7 +335,8 @@ def followups_plan_all(
     workers: int = 1,
     progress: Callable[[int], object] | None = None,
 ) -> PlanResult:
-    """Plan every customer, chunk by chunk (each chunk its own transaction).
+    """Plan every customer, chunk by chunk (each chunk its own transaction), in `workers`
+    processes (on SQLite too: they compute at once and queue only for the short writes).
 
     replace=False is the periodic sweep (adds what came into the horizon);
     replace=True is the full re-plan after rules or the calendar changed.
@@ -341,9 +358,6 @@ def followups_plan_all(
         if progress:
             progress(part.customers)
 
-    if connections["default"].vendor == "sqlite":
-        # SQLite has one writer: a second process would only wait for the first one's lock.
-        workers = 1
     if workers <= 1:
         ctx = load_context(now)
         for _, first_id, last_id, _ in ranges:
@@ -364,18 +378,14 @@ def _plan_recorded_events(events: Sequence[PlanningEvent], now: datetime) -> Pla
     by_customer: dict[int, list[PlanningEvent]] = defaultdict(list)
     for event in events:
         by_customer[event.customer_id].append(event)
-    ids = sorted(by_customer)
-    customers = customer_rows(
-        Customer.objects.select_for_update(of=("self",)).filter(id__in=ids).order_by("id")
-    )
-    scope = Q(customer_id__in=ids)
+    scope = Scope.of(by_customer)
     result = _plan_customers(
         load_context(now),
-        customers,
+        _locked_customers(scope),
         lambda customer, segments: [
             _domain_event(e, customer, segments) for e in by_customer[customer.id]
         ],
-        _first_purchases(scope),
+        first_purchases(scope),
         scope,
     )
     PlanningEvent.objects.filter(pk__in=[e.pk for e in events]).update(planned_at=now)

@@ -8,7 +8,7 @@ from typing import Any
 import time_machine
 
 from huifang.followups.models import ContactAttempt, FollowUp, FollowUpStatus
-from huifang.followups.services import followups_plan_all
+from huifang.followups.services import event_receive, followups_plan_all
 from tests.followups.conftest import buy, local, plan_of, sh
 
 NOW = sh(2026, 11, 26, 8)  # a Thursday morning
@@ -118,6 +118,20 @@ class TestReplan:
         customer.save()
         followups_plan_all(now=NOW, replace=True)
         assert all(f.status == FollowUpStatus.SUPPRESSED for f in plan_of(customer))
+
+    def test_replan_keeps_the_follow_ups_of_a_solved_ticket(self, make_customer: Any) -> None:
+        customer = make_customer()
+        delivered_durable(customer)
+        followups_plan_all(now=NOW, replace=False)
+        event_receive(
+            source_ref="ticket:77", trigger="ticket_solved", customer_id=customer.pk,
+            occurred_at=sh(2026, 11, 25, 15), now=NOW, problem_nature="consultation",
+        )  # fmt: skip
+        before = {(f.source_ref, f.purpose, f.scheduled_at) for f in plan_of(customer)}
+        assert ("ticket:77", "咨询答复确认") in {(ref, purpose) for ref, purpose, _ in before}
+        followups_plan_all(now=NOW, replace=True)
+        after = {(f.source_ref, f.purpose, f.scheduled_at) for f in plan_of(customer)}
+        assert after == before
 
 
 class TestPlanChangedCustomers:
