@@ -29,9 +29,29 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-def _sqlite_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
-    # Only datetimes need converting: test the type inline, call only for those.
-    return [tuple(_sqlite_value(v) if isinstance(v, datetime) else v for v in row) for row in rows]
+def _moment_positions(model: type[models.Model], columns: Sequence[str]) -> list[int]:
+    by_column = {field.column: field for field in model._meta.concrete_fields}
+    return [
+        i
+        for i, column in enumerate(columns)
+        if isinstance(by_column.get(column), models.DateTimeField)
+    ]
+
+
+def _sqlite_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> list[Sequence[Any]]:
+    # Only the datetime columns need converting; touch just those values.
+    positions = _moment_positions(model, columns)
+    if not positions:
+        return list(rows)
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        values = list(row)
+        for i in positions:
+            values[i] = _sqlite_value(values[i])
+        batch.append(values)
+    return batch
 
 
 def insert_rows(
@@ -50,7 +70,7 @@ def insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             return _copy(cursor, table, quoted, rows, ignore_conflicts_on)
-        batch = _sqlite_rows(rows)
+        batch = _sqlite_rows(model, columns, rows)
         placeholders = ", ".join(["%s"] * len(columns))
         conflict = (
             f" ON CONFLICT ({connection.ops.quote_name(ignore_conflicts_on)}) DO NOTHING"
