@@ -18,7 +18,7 @@ from huifang.domain.cadence import (
 )
 from huifang.domain.calendar import WorkingCalendar
 from huifang.domain.contact_policy import Channel, ContactRules, Preferences
-from huifang.followups.events import care_rule
+from huifang.followups.events import HOLIDAY_GREETING_LEAD, care_rule, holiday_starts
 from huifang.followups.models import Blackout, ContactPolicy
 from huifang.followups.models import CadenceRule as RuleRow
 from huifang.workdays.selectors import working_calendar
@@ -105,6 +105,8 @@ class PlanContext:
     adjustment_rules: AdjustmentRules
     horizon: timedelta
     blackouts: tuple[BlackoutPeriod, ...]
+    # First days of the holiday breaks a greeting may be planned for now (holiday care).
+    holiday_starts: tuple[date, ...] = ()
     _care_rules: dict[tuple[str, str, frozenset[str]], CadenceRule | None] = field(
         default_factory=dict, compare=False, repr=False
     )
@@ -146,6 +148,8 @@ def load_context(now: datetime, *, rules: Iterable[CadenceRule] | None = None) -
         )
         for b in Blackout.objects.all()
     )
+    today = now.astimezone(tz).date()
+    horizon = timedelta(days=policy.planning_horizon_days)
     return PlanContext(
         now=now,
         calendar=calendar,
@@ -159,8 +163,11 @@ def load_context(now: datetime, *, rules: Iterable[CadenceRule] | None = None) -
         adjustment_rules=AdjustmentRules(
             recent_interaction_window=timedelta(days=policy.recent_interaction_days)
         ),
-        horizon=timedelta(days=policy.planning_horizon_days),
+        horizon=horizon,
         blackouts=blackouts,
+        holiday_starts=holiday_starts(
+            calendar.holidays, today, today + horizon + HOLIDAY_GREETING_LEAD
+        ),
     )
 
 

@@ -82,6 +82,21 @@ def care_rule(
     return select_rule(probe, rules)
 
 
+HOLIDAY_GREETING_LEAD = timedelta(days=3)  # the default rule greets 3 to 1 days before
+
+
+def holiday_starts(holidays: frozenset[date], first: date, last: date) -> tuple[date, ...]:
+    """First days of the holiday breaks starting between first and last (a break is a run
+    of consecutive statutory rest days in the working calendar)."""
+    return tuple(
+        sorted(
+            day
+            for day in holidays
+            if first <= day <= last and day - timedelta(days=1) not in holidays
+        )
+    )
+
+
 def customer_events(
     customer: CustomerFacts,
     purchases: Sequence[PurchaseFacts],
@@ -90,7 +105,10 @@ def customer_events(
     now: datetime,
     horizon: timedelta,
     tz: ZoneInfo,
+    holidays: Sequence[date] = (),
 ) -> list[Event]:
+    """The events the sweep raises for one customer; `holidays` are the first days of
+    the holiday breaks ahead (see holiday_starts)."""
     today = now.astimezone(tz).date()
     horizon_end = today + horizon
 
@@ -162,4 +180,11 @@ def customer_events(
         if day <= horizon_end:
             occurred = max(at_nine(day, tz), now)
             events.append(event(Trigger.PERIODIC_CARE, f"care:{care.code}:{day}", occurred))
+    for start in holidays:
+        if today < start and start - HOLIDAY_GREETING_LEAD <= horizon_end:
+            events.append(
+                event(
+                    Trigger.HOLIDAY_CARE, f"holiday:{start}", now, reference_at=at_nine(start, tz)
+                )
+            )
     return events

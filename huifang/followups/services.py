@@ -256,7 +256,7 @@ def _scope_rows(
         facts = CustomerFacts(customer.id, customer.tier, customer.industry or "", segments)
         events = customer_events(
             facts, purchases.get(customer.id, []), care_rule_for=ctx.care_rule_for, now=now,
-            horizon=ctx.horizon, tz=ctx.calendar.tz,
+            horizon=ctx.horizon, tz=ctx.calendar.tz, holidays=ctx.holiday_starts,
         )  # fmt: skip
         events.extend(_domain_event(e, customer, segments) for e in recorded.get(customer.id, ()))
         return events

@@ -148,3 +148,38 @@ class TestPlanChangedCustomers:
             plan_customers([customer.pk])
         assert [f.rule_code for f in plan_of(customer)][:1] == ["delivery_high_value"]
         assert plan_of(untouched) == []
+
+
+class TestHolidayCare:
+    def test_every_customer_is_greeted_before_mid_autumn_and_national_day(
+        self, make_customer: Any
+    ) -> None:
+        customer = make_customer()
+        followups_plan_all(now=sh(2026, 9, 14, 8), replace=False)
+        greetings = [f for f in plan_of(customer) if f.rule_code == "holiday_care"]
+        assert [(f.source_ref, f.purpose, f.channel, local(f.due_start)) for f in greetings] == [
+            ("holiday:2026-09-25", "节日问候", "sms", "2026-09-22 09:00"),  # 中秋节, Friday
+            ("holiday:2026-10-01", "节日问候", "sms", "2026-09-28 09:00"),  # 国庆节
+        ]
+        # The second waits a day inside its window: routine contacts keep 7 days apart.
+        assert [local(f.scheduled_at) for f in greetings] == [
+            "2026-09-22 09:00",
+            "2026-09-29 09:00",
+        ]
+
+    def test_a_holiday_beyond_the_horizon_waits_and_one_passed_is_not_greeted(
+        self, make_customer: Any
+    ) -> None:
+        customer = make_customer()
+        followups_plan_all(now=sh(2026, 8, 20, 8), replace=False)  # National Day: 42 days on
+        followups_plan_all(now=sh(2026, 10, 2, 8), replace=False)  # in the middle of it
+        assert [f for f in plan_of(customer) if f.rule_code == "holiday_care"] == []
+
+    def test_holiday_breaks_start_on_their_first_rest_day(self) -> None:
+        from huifang.followups.events import holiday_starts
+
+        days = frozenset(date(2026, 10, d) for d in range(1, 8)) | {date(2026, 9, 26)}
+        assert holiday_starts(days, date(2026, 9, 1), date(2026, 10, 31)) == (
+            date(2026, 9, 26),
+            date(2026, 10, 1),
+        )
