@@ -57,7 +57,7 @@ def queue_rows_html(items: Sequence[QueueItem], base: str) -> SafeString:
     base = escape(base)
     rows = []
     for item in items:
-        why, followup, company = item.why, item.followup, item.customer_company
+        why, company = item.why, item.customer_company
         badges = (
             (mine if why.mine else "")
             + (overdue if why.overdue else "")
@@ -71,9 +71,9 @@ def queue_rows_html(items: Sequence[QueueItem], base: str) -> SafeString:
                 pk=why.pk,
                 name=escape(item.customer_name),
                 company=COMPANY.format(escape(company)) if company else "",
-                purpose=escape(followup.purpose),
-                scheduled=short(followup.scheduled_at),
-                due=short(followup.due_end),
+                purpose=escape(item.purpose),
+                scheduled=short(why.scheduled_at),
+                due=short(why.due_end),
                 badges=badges,
                 base=base,
                 action=continue_label if why.mine else start_label,

@@ -38,7 +38,7 @@ def test_the_queue_puts_the_right_customers_first(org: Org) -> None:
     unassigned = followup(customer(name="未分配客户", team=org.east, owner=None), owner=None,
                           scheduled_at=sh(2026, 11, 26, 14))  # fmt: skip
 
-    order = [item.followup.pk for item in queue_for(org.agent, timezone.now()).items]
+    order = [item.pk for item in queue_for(org.agent, timezone.now()).items]
 
     assert order == [
         overdue.pk, repaired.pk, unhappy.pk, vip.pk, plain.pk, unassigned.pk, later.pk,

@@ -124,5 +124,5 @@ def test_the_database_ranks_as_f7_does(org: Org) -> None:
     reasons = {(c.mine, c.overdue, c.recent_repair, c.low_satisfaction, c.key_customer)
                for c in order}  # fmt: skip
     assert len(reasons) >= 8  # the reasons really vary
-    shown_first = [item.followup.pk for item in queue_for(org.agent, timezone.now(), 10).items]
+    shown_first = [item.pk for item in queue_for(org.agent, timezone.now(), 10).items]
     assert shown_first == [c.pk for c in order[:10]]
