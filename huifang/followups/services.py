@@ -94,9 +94,19 @@ FOLLOWUP_COLUMNS = (
 
 
 def _write(rows: Iterable[PlannedRow], now: datetime, calendar: WorkingCalendar) -> None:
+    # Remembered placements share one reasons tuple among many customers: encode it once
+    # per tuple and year (the year decides the calendar_unknown note). The rows keep the
+    # tuples alive until the insert is done, so their ids stay theirs.
+    encoded: dict[tuple[int, int | None], str] = {}
+
     def values(row: PlannedRow) -> tuple[object, ...]:
         f, adjustment = row.followup, row.adjustment
-        reasons = json.dumps(reasons_json(adjustment, calendar), ensure_ascii=False)
+        at = adjustment.at
+        key = (id(adjustment.reasons), at.astimezone(calendar.tz).year if at else None)
+        reasons = encoded.get(key)
+        if reasons is None:
+            reasons = json.dumps(reasons_json(adjustment, calendar), ensure_ascii=False)
+            encoded[key] = reasons
         return (
             f.customer_id, f.rule_code, f.step_index, str(f.trigger), f.source_ref, f.purpose,
             str(channel_of(adjustment)), f.due_start, f.due_end, adjustment.at, f.importance,
