@@ -183,3 +183,20 @@ class TestHolidayCare:
             date(2026, 9, 26),
             date(2026, 10, 1),
         )
+
+
+class TestPlanFollowupsCommand:
+    def test_it_re_plans_and_reports_what_it_did(self, make_customer: Any) -> None:
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        customer = make_customer()
+        delivered_durable(customer)
+        out = StringIO()
+        with time_machine.travel(NOW, tick=False):
+            call_command("plan_followups", "--replace", "--workers", "1", "--no-progress",
+                         stdout=out)  # fmt: skip
+        assert "customers=1 " in out.getvalue()
+        assert f"planned={len(plan_of(customer))} " in out.getvalue()
+        assert plan_of(customer)

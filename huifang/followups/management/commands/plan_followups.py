@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--replace", action="store_true", help="full re-plan")
-        parser.add_argument("--workers", type=int, default=1, help="processes (PostgreSQL: 2)")
+        parser.add_argument("--workers", type=int, default=2, help="processes that compute at once")
         parser.add_argument("--chunk", type=int, default=2000, help="customers per transaction")
         parser.add_argument("--no-progress", action="store_true")
 
