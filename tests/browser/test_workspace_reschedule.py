@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from huifang.followups.models import ContactAttempt, FollowUpStatus
+from huifang.workdays.selectors import working_calendar
 from huifang.workspace import policy
 from tests.browser.workspace_steps import log_in
 from tests.conftest import Org
@@ -30,7 +31,10 @@ def test_a_refused_time_says_why_and_the_suggested_one_is_kept(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="使用初期满意度回访 · 张伟")).to_be_visible()
 
+    # 03:00 on the next working day: refused for the hour alone, whatever today is.
     night = timezone.localtime(now + timedelta(days=1)).replace(hour=3, minute=0)
+    while not working_calendar().is_working_time(night.replace(hour=10)):
+        night += timedelta(days=1)
     when = page.locator("#busy-form input[type=datetime-local]")
     page.keyboard.press("b")
     expect(when).to_be_focused()
