@@ -261,11 +261,13 @@ def fingerprint(scope: Scope) -> tuple[Any, ...]:
     """What every input of the scope's plan looks like now, in one query: a plan computed
     before another writer touched these customers is computed again (see services)."""
     parts, params = [], []
+    # "id + 0": a bare MAX(id) lets both databases walk the primary key backwards from the
+    # newest row until one matches the scope, which for early chunks is most of the table.
     for table, column, latest in (
-        ("followups_followup", "customer_id", "id"),
-        ("followups_planningevent", "customer_id", "id"),
-        ("followups_contactattempt", "customer_id", "id"),
-        ("customers_purchase", "customer_id", "id"),
+        ("followups_followup", "customer_id", "id + 0"),
+        ("followups_planningevent", "customer_id", "id + 0"),
+        ("followups_contactattempt", "customer_id", "id + 0"),
+        ("customers_purchase", "customer_id", "id + 0"),
         ("customers_customer", "id", "updated_at"),
     ):
         where, values = scope.sql(column)
