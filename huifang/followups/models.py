@@ -167,8 +167,10 @@ OPEN_STATUSES = (FollowUpStatus.PLANNED, FollowUpStatus.IN_PROGRESS)
 
 
 class FollowUp(models.Model):
+    # No single-column indexes on customer and owner: followup_customer_idx and
+    # followup_owner_idx start with them, and each index slows the re-plan's inserts.
     customer = models.ForeignKey(
-        "customers.Customer", on_delete=models.CASCADE, related_name="followups"
+        "customers.Customer", on_delete=models.CASCADE, related_name="followups", db_index=False
     )
     rule_code = models.CharField(_("rule"), max_length=60)
     step_index = models.PositiveSmallIntegerField(_("step"))
@@ -198,6 +200,7 @@ class FollowUp(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="followups",
+        db_index=False,
     )
     # Same customer, event, purpose and step: at most one row, whoever plans it.
     dedupe_key = models.CharField(_("dedupe key"), max_length=200, unique=True)
