@@ -111,6 +111,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def serve(env: dict[str, str], port: int, threads: int) -> subprocess.Popen[bytes]:
+    """One web server process (waitress, no task worker) on a loopback port."""
+    return subprocess.Popen(
+        [PYTHON, str(ROOT / "manage.py"), "serve", "--no-worker", "--host", "127.0.0.1",
+         "--port", str(port), "--threads", str(threads)],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 def wait_for(port: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -211,10 +220,16 @@ def process_cpu(pid: int) -> float:
 
 
 def hammer(
-    port: int, cookies: list[str], server_pid: int, requests: int, seconds: float, think: float
+    clients: list[tuple[int, str]],
+    server_pids: list[int],
+    requests: int,
+    seconds: float,
+    think: float,
 ) -> Run:
+    """Each client (server port, session cookie) loads the queue page until done."""
+
     async def run() -> tuple[list[float], float]:
-        pages = [Page(port, cookie) for cookie in cookies]
+        pages = [Page(port, cookie) for port, cookie in clients]
         await asyncio.gather(*(page.load() for page in pages))  # warm up, not timed
         timings: list[float] = []
         deadline = time.monotonic() + seconds
@@ -236,13 +251,16 @@ def hammer(
             page.close()
         return timings, elapsed
 
-    server_before, client_before = process_cpu(server_pid), time.process_time()
+    def server_cpu() -> float:
+        return sum(process_cpu(pid) for pid in server_pids)
+
+    server_before, client_before = server_cpu(), time.process_time()
     timings, elapsed = asyncio.run(run())
     return Run(
         think=think,
         timings=sorted(timings),
         elapsed=elapsed,
-        server_cpu=process_cpu(server_pid) - server_before,
+        server_cpu=server_cpu() - server_before,
         client_cpu=time.process_time() - client_before,
         load=os.getloadavg(),
     )
@@ -276,7 +294,14 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=500, help="per client and run, at most")
     parser.add_argument("--seconds", type=float, default=60, help="time limit of each run")
-    parser.add_argument("--threads", type=int, default=8, help="server request threads")
+    parser.add_argument("--threads", type=int, default=8, help="request threads per server")
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=1,
+        help="web server processes (one Python process uses one core at most); "
+        "the clients are spread over them",
+    )
     parser.add_argument(
         "--think",
         type=float,
@@ -301,28 +326,31 @@ def main() -> None:
         os.environ.update({k: env[k] for k in ("HUIFANG_DATA_DIR", "DATABASE_URL")})
         if not args.reuse:
             seed(env, args)
-        port = free_port()
-        server = subprocess.Popen(
-            [PYTHON, str(ROOT / "manage.py"), "serve", "--no-worker", "--host", "127.0.0.1",
-             "--port", str(port), "--threads", str(args.threads)],
-            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        ports = [free_port() for _ in range(args.servers)]
+        servers = [serve(env, port, args.threads) for port in ports]
         try:
-            wait_for(port)
-            base = f"http://127.0.0.1:{port}"
-            cookies = [session_cookie(base, CALLERS[n % len(CALLERS)]) for n in range(args.clients)]
+            for port in ports:
+                wait_for(port)
+            # Client n talks to server n mod N, as a load balancer with sticky sessions would.
+            clients = [
+                (port, session_cookie(f"http://127.0.0.1:{port}", CALLERS[n % len(CALLERS)]))
+                for n in range(args.clients)
+                for port in [ports[n % len(ports)]]
+            ]
             print("load average before the runs: " + " ".join(f"{n:.2f}" for n in os.getloadavg()))
-            runs = [hammer(port, cookies, server.pid, args.requests, args.seconds, 0.0)]
+            pids = [server.pid for server in servers]
+            runs = [hammer(clients, pids, args.requests, args.seconds, 0.0)]
             if args.think:
-                runs.append(
-                    hammer(port, cookies, server.pid, args.requests, args.seconds, args.think)
-                )
+                runs.append(hammer(clients, pids, args.requests, args.seconds, args.think))
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for server in servers:
+                server.terminate()
+            for server in servers:
+                server.wait(timeout=30)
         if not args.keep:
             fresh_database(args.database)  # leave nothing large behind
 
+    print(f"{args.servers} server process(es) with {args.threads} threads each")
     for run in runs:
         print(run.line(args.clients))
 
