@@ -110,6 +110,33 @@ class PlanContext:
     _care_rules: dict[tuple[str, str, frozenset[str]], CadenceRule | None] = field(
         default_factory=dict, compare=False, repr=False
     )
+    _preferences: dict[tuple[object, ...], Preferences] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def preferences_of(
+        self,
+        preferred_channel: str,
+        window_start: time | None,
+        window_end: time | None,
+        refused_channels: Sequence[str],
+        opted_out: bool,
+    ) -> Preferences:
+        """The customer's wishes as the contact policy reads them; most customers share a
+        few, and one shared object also makes the planner's remembered placements match
+        at once (an identical key object compares without looking inside)."""
+        key = (preferred_channel, window_start, window_end, tuple(refused_channels), opted_out)
+        found = self._preferences.get(key)
+        if found is None:
+            found = preferences(
+                preferred_channel=preferred_channel,
+                preferred_window_start=window_start,
+                preferred_window_end=window_end,
+                refused_channels=refused_channels,
+                opted_out=opted_out,
+            )
+            self._preferences[key] = found
+        return found
 
     def care_rule_for(
         self, tier: str, industry: str, segments: frozenset[str]

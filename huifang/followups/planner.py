@@ -23,7 +23,7 @@ from huifang.domain.cadence import (
 )
 from huifang.domain.calendar import WorkingCalendar
 from huifang.domain.contact_policy import Channel, Contact
-from huifang.followups.context import PlanContext, preferences
+from huifang.followups.context import PlanContext
 from huifang.followups.models import FollowUpStatus
 
 TIME_TRIGGERED = frozenset(
@@ -120,12 +120,12 @@ def plan_customer(
         wanted,
         existing=[e.followup for e in existing],
         history=history,
-        prefs=preferences(
-            preferred_channel=customer.preferred_channel,
-            preferred_window_start=customer.preferred_window_start,
-            preferred_window_end=customer.preferred_window_end,
-            refused_channels=customer.refused_channels or [],
-            opted_out=customer.opted_out,
+        prefs=ctx.preferences_of(
+            customer.preferred_channel,
+            customer.preferred_window_start,
+            customer.preferred_window_end,
+            customer.refused_channels or [],
+            customer.opted_out,
         ),
         calendar=ctx.calendar,
         contact_rules=ctx.contact_rules,
