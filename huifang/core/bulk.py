@@ -10,8 +10,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import psycopg
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 
 def _quoted(model: type[models.Model], columns: Sequence[str]) -> tuple[str, str]:
@@ -69,7 +70,7 @@ def insert_rows(
     table, quoted = _quoted(model, columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            return _copy(cursor, table, quoted, rows, ignore_conflicts_on)
+            return _copy(cursor, table, columns, rows, ignore_conflicts_on)
         batch = _sqlite_rows(model, columns, rows)
         placeholders = ", ".join(["%s"] * len(columns))
         conflict = (
@@ -84,26 +85,48 @@ def insert_rows(
 
 
 def _copy(
-    cursor: Any, table: str, quoted: str, rows: Iterable[Sequence[Any]], conflict: str | None
+    cursor: Any,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    conflict: str | None,
 ) -> int:
     raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-    target = table
-    if conflict:
-        # COPY cannot skip conflicts: copy into a scratch table, then INSERT … ON CONFLICT.
-        target = "huifang_bulk_scratch"
-        raw.execute(f"DROP TABLE IF EXISTS {target}")
-        raw.execute(f"CREATE TEMP TABLE {target} AS SELECT {quoted} FROM {table} WITH NO DATA")
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if not conflict:
+        return _copy_into(raw, table, quoted, rows)
+    # Rows repeating a key of the same batch lose to the first, as ON CONFLICT would have it.
+    position, seen = list(columns).index(conflict), set()
+    batch = []
+    for row in rows:
+        if row[position] not in seen:
+            seen.add(row[position])
+            batch.append(row)
+    # Usually no other writer holds one of the keys: COPY straight into the table, inside a
+    # savepoint. Only when one does, copy into a scratch table and INSERT … ON CONFLICT.
+    try:
+        with transaction.atomic():
+            return _copy_into(raw, table, quoted, batch)
+    except psycopg.errors.UniqueViolation:
+        pass
+    scratch = "huifang_bulk_scratch"
+    raw.execute(f"DROP TABLE IF EXISTS {scratch}")
+    raw.execute(f"CREATE TEMP TABLE {scratch} AS SELECT {quoted} FROM {table} WITH NO DATA")
+    _copy_into(raw, scratch, quoted, batch)
+    raw.execute(
+        f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM {scratch} "
+        f'ON CONFLICT ("{conflict}") DO NOTHING'
+    )
+    raw.execute(f"DROP TABLE {scratch}")
+    return len(batch)
+
+
+def _copy_into(raw: Any, target: str, quoted: str, rows: Iterable[Sequence[Any]]) -> int:
     count = 0
     with raw.copy(f"COPY {target} ({quoted}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row(row)
             count += 1
-    if conflict:
-        raw.execute(
-            f"INSERT INTO {table} ({quoted}) SELECT {quoted} FROM {target} "
-            f'ON CONFLICT ("{conflict}") DO NOTHING'
-        )
-        raw.execute(f"DROP TABLE {target}")
     return count
 
 
