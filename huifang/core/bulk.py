@@ -55,6 +55,14 @@ def _sqlite_rows(
     return batch
 
 
+def use_large_cache(megabytes: int = 256) -> None:
+    """Let this SQLite connection keep `megabytes` of pages in memory (bulk writes into the
+    indexes of a large table); PostgreSQL manages its own buffers."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = -{megabytes * 1024}")
+
+
 def insert_rows(
     model: type[models.Model],
     columns: Sequence[str],

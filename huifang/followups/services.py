@@ -17,7 +17,7 @@ from datetime import date, datetime
 from django.db import transaction
 
 from huifang.accounts.models import User
-from huifang.core.bulk import insert_rows
+from huifang.core.bulk import insert_rows, use_large_cache
 from huifang.customers.models import Customer, Purchase
 from huifang.domain.cadence import Event, Trigger
 from huifang.domain.calendar import WorkingCalendar
@@ -332,6 +332,7 @@ def _plan_range_in_child(args: tuple[datetime, int, int, bool]) -> PlanResult:
     now, first_id, last_id, replace = args
     if _child_context is None or _child_context.now != now:
         _child_context = load_context(now)
+        use_large_cache()
     return followups_plan_range(
         now=now, first_id=first_id, last_id=last_id, replace=replace, ctx=_child_context
     )
@@ -370,6 +371,7 @@ def followups_plan_all(
 
     if workers <= 1:
         ctx = load_context(now)
+        use_large_cache()
         for _, first_id, last_id, _ in ranges:
             merge(followups_plan_range(now=now, first_id=first_id, last_id=last_id,
                                        replace=replace, ctx=ctx))  # fmt: skip
