@@ -127,6 +127,57 @@ def task_queue(env: Mapping[str, str], data: Path) -> dict[str, Any]:
     }
 
 
+# The cache every process shares when there is one: sessions (cached_db) and short-lived
+# per-user counts (the navbar's unread notifications) live here.
+SHARED_CACHE = "shared"
+
+
+def caches(env: Mapping[str, str]) -> dict[str, Any]:
+    """Django's CACHES: "default" per process as ever, "shared" on Redis when REDIS_URL is set.
+
+    "default" stays a per-process memory cache (the queue rows kept a few seconds per
+    session, the WeCom token). "shared" must be the same for every process that answers
+    requests, because what it holds is invalidated by writes in any of them: with
+    REDIS_URL it is Redis; without it there is no cache every process can see, so it is a
+    per-process memory cache and :func:`session_engine` keeps sessions out of it.
+    """
+    default = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "huifang"}
+    redis_url = env.get("REDIS_URL", "").strip()
+    if redis_url:
+        shared = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            # Several installations may share one Redis: the queue name keeps them apart.
+            "KEY_PREFIX": env.get("HUIFANG_QUEUE_NAME", "huifang"),
+        }
+    else:
+        shared = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "huifang-shared",
+        }
+    return {"default": default, SHARED_CACHE: shared}
+
+
+def session_engine(env: Mapping[str, str]) -> str:
+    """Sessions read from Redis and written through to the database, when Redis is there.
+
+    cached_db saves to the database and then to the cache, and logging out deletes both,
+    so nothing is lost when Redis restarts. That is only safe when every process reads
+    the same cache: with a per-process memory cache, a logout answered by one process
+    would leave the session in another process's memory, still logged in there until it
+    expires (two weeks). Without REDIS_URL we cannot know that only one process serves
+    (`serve` can be started twice on one SQLite file), so sessions stay plain database
+    rows: one indexed primary-key read per request.
+
+    (As in any cached_db setup, a request that read the session from the database just
+    before a logout in another process may put it back in the cache; the window is that
+    one request's few milliseconds, against the two weeks of a per-process cache.)
+    """
+    if env.get("REDIS_URL", "").strip():
+        return "django.contrib.sessions.backends.cached_db"
+    return "django.contrib.sessions.backends.db"
+
+
 def from_environment(base_dir: Path, env: Mapping[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if env is None else env
     data = data_dir(env, base_dir)
@@ -137,6 +188,8 @@ def from_environment(base_dir: Path, env: Mapping[str, str] | None = None) -> di
         "ALLOWED_HOSTS": env_list(env, "HUIFANG_ALLOWED_HOSTS", ["127.0.0.1", "localhost"]),
         "DATABASE": database(env, data),
         "HUEY": task_queue(env, data),
+        "CACHES": caches(env),
+        "SESSION_ENGINE": session_engine(env),
         "LOCKOUT_ATTEMPTS": env_int(env, "HUIFANG_LOCKOUT_ATTEMPTS", 5, minimum=1),
         "LOCKOUT_MINUTES": env_int(env, "HUIFANG_LOCKOUT_MINUTES", 15, minimum=1),
         "HOST": env.get("HUIFANG_HOST", "127.0.0.1"),

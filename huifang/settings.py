@@ -133,6 +133,11 @@ HUEY = CONFIG["HUEY"]
 # A worker that has not beaten for this long is shown as stopped.
 HUIFANG_HEARTBEAT_STALE_AFTER = timedelta(minutes=3)
 
+# Sessions and short-lived shared counts: Redis when REDIS_URL is set (config.caches and
+# config.session_engine say why sessions never sit in a per-process cache).
+CACHES = CONFIG["CACHES"]
+SESSION_ENGINE = CONFIG["SESSION_ENGINE"]
+SESSION_CACHE_ALIAS = config.SHARED_CACHE
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

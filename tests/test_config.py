@@ -61,3 +61,20 @@ class TestValues:
         assert len(first) > 40
         assert config.secret_key({}, tmp_path) == first
         assert config.secret_key({"HUIFANG_SECRET_KEY": "given"}, tmp_path) == "given"
+
+
+class TestSessionsAndCaches:
+    def test_sessions_stay_in_the_database_without_a_shared_cache(self) -> None:
+        assert config.session_engine({}) == "django.contrib.sessions.backends.db"
+        caches = config.caches({})
+        assert caches[config.SHARED_CACHE]["BACKEND"].endswith("LocMemCache")
+
+    def test_sessions_and_shared_counts_move_to_redis_with_redis_url(self) -> None:
+        env = {"REDIS_URL": "redis://127.0.0.1:6379/3", "HUIFANG_QUEUE_NAME": "hf2"}
+        assert config.session_engine(env) == "django.contrib.sessions.backends.cached_db"
+        caches = config.caches(env)
+        assert caches[config.SHARED_CACHE]["BACKEND"].endswith("RedisCache")
+        assert caches[config.SHARED_CACHE]["LOCATION"] == "redis://127.0.0.1:6379/3"
+        assert caches[config.SHARED_CACHE]["KEY_PREFIX"] == "hf2"
+        # The per-process cache stays where it was.
+        assert caches["default"]["BACKEND"].endswith("LocMemCache")
