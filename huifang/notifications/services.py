@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from huifang.accounts.models import User
 from huifang.notifications.models import Notification
+from huifang.notifications.selectors import forget_unread_counts
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def notify(
 def notify_many(*, messages: Sequence[Message], now: datetime | None = None) -> list[Notification]:
     """Many notifications with one insert (sweeps that escalate thousands of tickets)."""
     at = now or timezone.now()
-    return Notification.objects.bulk_create(
+    created = Notification.objects.bulk_create(
         [
             Notification(
                 recipient_id=m.recipient_id,
@@ -63,6 +64,9 @@ def notify_many(*, messages: Sequence[Message], now: datetime | None = None) -> 
         ],
         batch_size=1000,
     )
+    # bulk_create sends no post_save: the navbar counts are forgotten here.
+    forget_unread_counts(m.recipient_id for m in messages)
+    return created
 
 
 @transaction.atomic
@@ -80,11 +84,14 @@ def notification_acknowledge(
         acknowledged_at=at, read_at=notification.read_at or at
     )
     notification.refresh_from_db(fields=["acknowledged_at", "read_at"])
+    forget_unread_counts([user.pk])
     return updated == 1
 
 
 @transaction.atomic
 def notifications_mark_read(*, user: User, now: datetime | None = None) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=now or timezone.now()
     )
+    forget_unread_counts([user.pk])
+    return marked
