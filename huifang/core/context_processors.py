@@ -1,13 +1,29 @@
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from huifang.accounts.models import Role, User
+
+
+def fixed_url(name: str) -> str:
+    """reverse() of a URL without arguments, worked out once per process.
+
+    The navigation asks for the same dozen addresses on every page; they depend only on
+    the URL configuration and the script prefix (where the site is mounted), so those
+    are the key.
+    """
+    return _fixed_url(name, get_urlconf(), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_url(name: str, urlconf: str | None, prefix: str) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 @dataclass(frozen=True)
@@ -20,7 +36,7 @@ class NavItem:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return fixed_url(self.url_name)
 
 
 ALL_ROLES = (Role.AGENT, Role.TECHNICIAN, Role.SUPERVISOR, Role.ADMIN)

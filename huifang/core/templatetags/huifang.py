@@ -4,6 +4,8 @@ from datetime import timedelta
 
 from django import template
 
+from huifang.core.context_processors import fixed_url
+
 register = template.Library()
 
 
@@ -13,3 +15,9 @@ def minutes(value: timedelta | None) -> int:
     if value is None:
         return 0
     return max(1, -(-int(value.total_seconds()) // 60))
+
+
+@register.simple_tag
+def nav_url(name: str) -> str:
+    """``{% url name %}`` for addresses without arguments, reversed once per process."""
+    return fixed_url(name)
