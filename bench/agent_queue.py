@@ -16,6 +16,11 @@ light: one asyncio loop speaking HTTP/1.1 over kept-alive loopback connections.
 
     .venv/bin/python bench/agent_queue.py       # 1,000,000 customers, 5,000,000 follow-ups
     .venv/bin/python bench/agent_queue.py --customers 100000 --followups 500000
+    .venv/bin/python bench/agent_queue.py --redis redis://127.0.0.1:6379/0   # as scaled out
+
+Without ``--redis`` the server runs as a single host without Redis does (sessions in the
+database); with it as the README's scale-out does (sessions read from Redis, written
+through to PostgreSQL), under a key prefix of its own that is removed afterwards.
 """
 
 from __future__ import annotations
@@ -266,6 +271,15 @@ def hammer(
     )
 
 
+def forget_redis_keys(url: str, prefix: str) -> None:
+    """Remove what the servers kept in Redis (sessions, counts) under the bench's prefix."""
+    import redis
+
+    server = redis.Redis.from_url(url)
+    for key in server.scan_iter(f"{prefix}:*"):
+        server.delete(key)
+
+
 def seed(env: dict[str, str], args: argparse.Namespace) -> None:
     fresh_database(args.database)
     started = time.perf_counter()
@@ -309,6 +323,9 @@ def main() -> None:
         help="mean seconds each client waits between pages in the second run, spread "
         "±50%% (default 2: 1-3 s, like an agent); 0 skips that run",
     )
+    parser.add_argument(
+        "--redis", default="", help="REDIS_URL for the server (sessions in Redis); unset: none"
+    )
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--database", default="huifang_bench_queue", help="PostgreSQL database")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
@@ -323,6 +340,9 @@ def main() -> None:
             "DJANGO_SETTINGS_MODULE": "huifang.settings", "HUIFANG_EMBEDDED_WORKER": "0",
         }  # fmt: skip
         env.pop("REDIS_URL", None)
+        prefix = f"bench-{args.database}"
+        if args.redis:
+            env.update({"REDIS_URL": args.redis, "HUIFANG_QUEUE_NAME": prefix})
         os.environ.update({k: env[k] for k in ("HUIFANG_DATA_DIR", "DATABASE_URL")})
         if not args.reuse:
             seed(env, args)
@@ -347,10 +367,13 @@ def main() -> None:
                 server.terminate()
             for server in servers:
                 server.wait(timeout=30)
+            if args.redis:
+                forget_redis_keys(args.redis, prefix)
         if not args.keep:
             fresh_database(args.database)  # leave nothing large behind
 
-    print(f"{args.servers} server process(es) with {args.threads} threads each")
+    sessions = f"sessions in Redis ({args.redis})" if args.redis else "sessions in PostgreSQL"
+    print(f"{args.servers} server process(es) with {args.threads} threads each; {sessions}")
     for run in runs:
         print(run.line(args.clients))
 
