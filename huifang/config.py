@@ -145,7 +145,7 @@ def caches(env: Mapping[str, str]) -> dict[str, Any]:
     redis_url = env.get("REDIS_URL", "").strip()
     if redis_url:
         shared = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "huifang.core.cache.RedisCache",
             "LOCATION": redis_url,
             # Several installations may share one Redis: the queue name keeps them apart.
             "KEY_PREFIX": env.get("HUIFANG_QUEUE_NAME", "huifang"),

@@ -70,3 +70,12 @@ def test_the_lockout_still_locks(org: Org, redis_sessions: str) -> None:
     response = client.post(reverse("accounts:login"), {"username": "agent", "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_one_redis_client_serves_every_call(redis_sessions: str) -> None:
+    shared = caches[config.SHARED_CACHE]
+    shared.set("probe", 1, 10)
+    assert shared.get("probe") == 1
+    assert shared._cache.get_client() is shared._cache.get_client(write=True)  # type: ignore[attr-defined]
+    shared.delete("probe")
+    assert shared.get("probe") is None
