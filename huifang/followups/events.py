@@ -43,6 +43,32 @@ class CustomerFacts:
     segments: frozenset[str]
 
 
+RENEWAL_LEAD = timedelta(days=60)  # the default renewal rule calls 60 days ahead
+REPURCHASE_LEAD = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class RelevantPurchases:
+    """Bounds outside which a purchase raises no event today (customer_events decides
+    exactly; a reader may skip every purchase outside all of them)."""
+
+    delivered_since: date
+    first_used_since: date
+    contract_ends_after: date
+    contract_ends_by: date
+    repurchase_due_since: date  # a consumable's latest purchase plus its cycle
+
+
+def relevant_purchases(today: date, horizon: timedelta) -> RelevantPurchases:
+    return RelevantPurchases(
+        delivered_since=today - DELIVERY_LOOKBACK,
+        first_used_since=today - FIRST_USE_LOOKBACK,
+        contract_ends_after=today,
+        contract_ends_by=today + horizon + RENEWAL_LEAD,
+        repurchase_due_since=today,
+    )
+
+
 def at_nine(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, DATE_ONLY_AT, tzinfo=tz)
 
@@ -146,7 +172,7 @@ def customer_events(
                 )
             )
         # Renewal: the default rule calls 60 days ahead with a 30-day window.
-        if p.contract_end_on and today < p.contract_end_on <= horizon_end + timedelta(days=60):
+        if p.contract_end_on and today < p.contract_end_on <= horizon_end + RENEWAL_LEAD:
             events.append(
                 event(
                     Trigger.RENEWAL_APPROACHING,
@@ -163,7 +189,7 @@ def customer_events(
     for p in latest_by_product.values():
         assert p.repurchase_cycle_days
         due = p.purchased_on + timedelta(days=p.repurchase_cycle_days)
-        if today <= due <= horizon_end + timedelta(days=3):
+        if today <= due <= horizon_end + REPURCHASE_LEAD:
             events.append(
                 event(
                     Trigger.REPURCHASE_DUE,

@@ -13,7 +13,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -22,12 +22,7 @@ from django.db.models import Q, QuerySet
 from huifang.customers.models import Customer
 from huifang.domain.cadence import PlannedFollowUp, Trigger
 from huifang.domain.contact_policy import Channel, Contact
-from huifang.followups.events import (
-    CONSUMABLES,
-    DELIVERY_LOOKBACK,
-    FIRST_USE_LOOKBACK,
-    PurchaseFacts,
-)
+from huifang.followups.events import CONSUMABLES, PurchaseFacts, RelevantPurchases
 from huifang.followups.models import FollowUpStatus
 from huifang.followups.planner import CustomerRow, ExistingFollowUp
 
@@ -220,17 +215,28 @@ def known_keys(scope: Scope, *, dropping: datetime | None = None) -> set[str]:
     return {key for (key,) in _rows(sql, params)}
 
 
-def purchase_facts(scope: Scope, *, today: date | None = None) -> dict[int, list[PurchaseFacts]]:
-    """The scope's purchases; with `today`, only those that can still raise an event
-    (events.customer_events decides exactly; this only skips the long settled ones)."""
+def purchase_facts(
+    scope: Scope, *, relevant: RelevantPurchases | None = None
+) -> dict[int, list[PurchaseFacts]]:
+    """The scope's purchases; with `relevant`, only those that can raise an event today.
+
+    A consumable counts when bought since the longest repurchase cycle ago: an older
+    latest purchase was due before today, and a newer one makes older ones irrelevant."""
     where, params = scope.sql("p.customer_id")
-    if today is not None:
+    if relevant is not None:
         consumables = ", ".join(f"'{c}'" for c in sorted(CONSUMABLES))
+        longest = _rows("SELECT MAX(repurchase_cycle_days) FROM customers_product", [])[0][0]
+        bought_since = relevant.repurchase_due_since - timedelta(days=longest or 0)
         where += (
-            " AND (p.delivered_on >= %s OR p.first_used_on >= %s OR p.contract_end_on > %s"
-            f" OR r.product_class IN ({consumables}))"
+            " AND (p.delivered_on >= %s OR p.first_used_on >= %s"
+            " OR (p.contract_end_on > %s AND p.contract_end_on <= %s)"
+            f" OR (r.product_class IN ({consumables}) AND r.repurchase_cycle_days IS NOT NULL"
+            " AND p.purchased_on >= %s))"
         )
-        params += [today - DELIVERY_LOOKBACK, today - FIRST_USE_LOOKBACK, today]
+        params += [
+            relevant.delivered_since, relevant.first_used_since, relevant.contract_ends_after,
+            relevant.contract_ends_by, bought_since,
+        ]  # fmt: skip
     purchases: dict[int, list[PurchaseFacts]] = defaultdict(list)
     rows = _rows(
         "SELECT p.customer_id, p.id, p.product_id, r.product_class, p.purchased_on, "

@@ -22,7 +22,12 @@ from huifang.customers.models import Customer, Purchase
 from huifang.domain.cadence import Event, Trigger
 from huifang.domain.calendar import WorkingCalendar
 from huifang.followups.context import PlanContext, load_context
-from huifang.followups.events import CustomerFacts, customer_events, customer_segments
+from huifang.followups.events import (
+    CustomerFacts,
+    customer_events,
+    customer_segments,
+    relevant_purchases,
+)
 from huifang.followups.loading import (
     Scope,
     contacts_by_customer,
@@ -259,7 +264,7 @@ def _scope_rows(
     """Plan the scope's customers from their purchases, care cycle and, for a re-plan,
     the events received earlier (whose plans the re-plan drops)."""
     now = ctx.now
-    purchases = purchase_facts(scope, today=ctx.today)
+    purchases = purchase_facts(scope, relevant=relevant_purchases(ctx.today, ctx.horizon))
     recorded = _recorded_events(scope, ctx) if replace else {}
 
     def events_for(customer: CustomerRow, segments: frozenset[str]) -> list[Event]:
