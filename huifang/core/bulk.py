@@ -46,11 +46,18 @@ def _sqlite_rows(
     positions = _moment_positions(model, columns)
     if not positions:
         return list(rows)
+    # Rows of one batch share many moments (the same planned-at, the same due windows):
+    # convert each distinct one once.
+    stored: dict[Any, Any] = {}
     batch: list[Sequence[Any]] = []
     for row in rows:
         values = list(row)
         for i in positions:
-            values[i] = _sqlite_value(values[i])
+            value = values[i]
+            text = stored.get(value)
+            if text is None:
+                text = stored[value] = _sqlite_value(value)
+            values[i] = text
         batch.append(values)
     return batch
 
