@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -287,7 +288,13 @@ def _locked_customers(scope: Scope) -> list[CustomerRow]:
 
 
 def followups_plan_range(
-    *, now: datetime, first_id: int, last_id: int, replace: bool, ctx: PlanContext | None = None
+    *,
+    now: datetime,
+    first_id: int,
+    last_id: int,
+    replace: bool,
+    ctx: PlanContext | None = None,
+    write_lock: AbstractContextManager[object] | None = None,
 ) -> PlanResult:
     """Plan time- and event-triggered follow-ups for customers first_id..last_id.
 
@@ -307,7 +314,7 @@ def followups_plan_range(
     if not customers:
         return PlanResult()
     rows, result = _scope_rows(ctx, scope, customers, replace=replace)
-    with transaction.atomic():
+    with write_lock or nullcontext(), transaction.atomic():
         lock_customers(scope)
         if fingerprint(scope) != seen:
             rows, result = _scope_rows(ctx, scope, scope_customers(scope), replace=replace)
@@ -330,6 +337,14 @@ def followups_plan_customers(*, now: datetime, customer_ids: Sequence[int]) -> P
 # A worker process loads the rules and the calendar once per run, not once per chunk: the
 # calendar's day cache and the planner's remembered choices then serve every chunk.
 _child_context: PlanContext | None = None
+# SQLite: the workers take turns writing through this lock, which wakes the next one the
+# moment it is free; SQLite's own busy handler would poll with sleeps of up to 100 ms.
+_child_write_lock: AbstractContextManager[object] | None = None
+
+
+def _start_child(write_lock: AbstractContextManager[object] | None) -> None:
+    global _child_write_lock
+    _child_write_lock = write_lock
 
 
 def _plan_range_in_child(args: tuple[datetime, int, int, bool]) -> PlanResult:
@@ -339,8 +354,9 @@ def _plan_range_in_child(args: tuple[datetime, int, int, bool]) -> PlanResult:
         _child_context = load_context(now)
         use_large_cache()
     return followups_plan_range(
-        now=now, first_id=first_id, last_id=last_id, replace=replace, ctx=_child_context
-    )
+        now=now, first_id=first_id, last_id=last_id, replace=replace, ctx=_child_context,
+        write_lock=_child_write_lock,
+    )  # fmt: skip
 
 
 def followups_plan_all(
@@ -384,7 +400,9 @@ def followups_plan_all(
         import multiprocessing
 
         connections.close_all()  # children must open their own connections
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        fork = multiprocessing.get_context("fork")
+        lock = fork.Lock() if connections["default"].vendor == "sqlite" else None
+        with fork.Pool(workers, initializer=_start_child, initargs=(lock,)) as pool:
             for part in pool.imap_unordered(_plan_range_in_child, ranges):
                 merge(part)
     return total

@@ -84,3 +84,26 @@ def test_events_and_a_sweep_racing_on_the_same_customers(archive: list[Any]) -> 
     assert max(keys.values()) == 1
     tickets = {k.split("|")[0] for k in keys if "|ticket_solved|" in k}
     assert tickets == {str(c.pk) for c in archive}
+
+
+def test_a_re_plan_in_two_processes_racing_events_loses_and_doubles_nothing(
+    archive: list[Any],
+) -> None:
+    def events() -> None:
+        for customer in archive:
+            event_receive(
+                source_ref=f"ticket:{customer.pk}", trigger="ticket_solved",
+                customer_id=customer.pk, occurred_at=NOW, now=NOW,
+                problem_nature="urgent_fault",
+            )  # fmt: skip
+
+    followups_plan_all(now=NOW, replace=False)
+    errors = run_concurrently(
+        events, lambda: followups_plan_all(now=NOW, replace=True, chunk=5, workers=2)
+    )
+    assert errors == []
+    raced = Counter(FollowUp.objects.values_list("dedupe_key", flat=True))
+    assert max(raced.values()) == 1
+    # One process re-planning the same archive and events alone: the same follow-ups.
+    followups_plan_all(now=NOW, replace=True)
+    assert Counter(FollowUp.objects.values_list("dedupe_key", flat=True)) == raced
