@@ -97,6 +97,10 @@ def database(env: Mapping[str, str], data: Path) -> dict[str, Any]:
         }
     elif engine == "django.db.backends.postgresql":
         config["CONN_HEALTH_CHECKS"] = True
+        # No server-side prepared statements: psycopg prepares only on server-side binding
+        # cursors (OPTIONS server_side_binding, which changes how every raw-SQL parameter
+        # is sent and caps a statement at 65,535 parameters), and the pages that matter
+        # now send one or two primary-key reads, whose planning costs microseconds.
     else:
         raise ConfigError(
             f"DATABASE_URL must point to SQLite or PostgreSQL; {engine} is not supported"
