@@ -208,13 +208,17 @@ class Event:
     reference_at: datetime | None = None  # contract end, repurchase date, holiday
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "trigger", Trigger(self.trigger))
+        # The sweep builds one per purchase and customer: convert only what needs it.
+        if type(self.trigger) is not Trigger:
+            object.__setattr__(self, "trigger", Trigger(self.trigger))
         _require_aware(self.occurred_at, "occurred_at")
         if self.reference_at is not None:
             _require_aware(self.reference_at, "reference_at")
         if not self.source_ref:
             raise CadenceError("source_ref must name where the event came from")
-        object.__setattr__(self, "segments", _strings(self.segments, "segments"))
+        segments = self.segments
+        if type(segments) is not frozenset or not all(type(s) is str for s in segments):
+            object.__setattr__(self, "segments", _strings(segments, "segments"))
 
 
 _CONDITION_FIELDS = (
