@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from huifang.customers.imports.fields import suggest_mapping
 from huifang.customers.models import Customer, ImportSource
 from tests.conftest import Org
@@ -84,3 +86,16 @@ def test_it_keeps_excel_row_numbers_when_the_table_starts_lower_down(org: Org) -
     assert job.header_row == 3
     assert job.issues.get().row == 4
     assert job.issues.get().column == "C 手机"
+
+
+def test_a_workbook_replaced_at_the_same_path_is_read_afresh(tmp_path: Path) -> None:
+    from huifang.customers.imports.reader import read_table
+
+    path = tmp_path / "客户.xlsx"
+    path.write_bytes(xlsx([["客户姓名", "手机"], ["王强", "13800000001"]]))
+    assert read_table(path, path.name).headings == ["客户姓名", "手机"]
+    assert read_table(path, path.name).rows[0][1][:1] == ["王强"]  # the same, remembered
+    path.write_bytes(xlsx([["公司名称", "联系人", "邮箱"], ["华光", "李娜", "li@example.cn"]]))
+    table = read_table(path, path.name)
+    assert table.headings == ["公司名称", "联系人", "邮箱"]
+    assert table.rows[0][1][:2] == ["华光", "李娜"]

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -74,9 +76,40 @@ def read_table(path: str | Path, name: str, *, rows: bool = True) -> Table:
         lines = _csv_rows(Path(path).read_bytes())
         grids = [Grid("", lines, [], len(lines))]
     else:
-        grids = _workbook_grids(path, None if rows else HEADER_SCAN_ROWS + 5)
+        grids = _remembered_grids(path)
     best = max(grids, key=lambda grid: _best_heading_row(grid.cells)[1])
     return _table(best, with_rows=rows)
+
+
+# Parsing a workbook costs far more than keeping its cells: the upload (headings), the
+# preview, the run and the error report each need the file, and with the embedded worker
+# (`serve`) they run in one process. The last workbook read stays for a few minutes, if
+# it is not too large; another process simply reads the file again.
+REMEMBER_SECONDS = 600.0
+REMEMBER_MAX_CELLS = 3_000_000
+_remembered_lock = threading.Lock()
+_remembered: tuple[tuple[str, int, int], float, list[Grid]] | None = None
+
+
+def _remembered_grids(path: str | Path) -> list[Grid]:
+    global _remembered
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns)
+    now = time.monotonic()
+    with _remembered_lock:
+        if _remembered and _remembered[0] == key and now - _remembered[1] < REMEMBER_SECONDS:
+            return _remembered[2]
+    grids = _workbook_grids(path, None)
+    cells = sum(len(row) for grid in grids for row in grid.cells)
+    with _remembered_lock:
+        _remembered = (key, now, grids) if cells <= REMEMBER_MAX_CELLS else None
+    return grids
+
+
+def forget_remembered_workbook() -> None:
+    global _remembered
+    with _remembered_lock:
+        _remembered = None
 
 
 @dataclass
