@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from huifang.customers.models import Customer
 from huifang.domain.cadence import PlannedFollowUp, Trigger
@@ -25,10 +25,6 @@ from huifang.domain.contact_policy import Channel, Contact
 from huifang.followups.events import CONSUMABLES, PurchaseFacts, RelevantPurchases
 from huifang.followups.models import FollowUpStatus
 from huifang.followups.planner import CustomerRow, ExistingFollowUp
-
-CUSTOMER_FIELDS = tuple(
-    "team__supervisor_id" if name == "supervisor_id" else name for name in CustomerRow._fields
-)
 
 
 @dataclass(frozen=True)
@@ -99,12 +95,9 @@ UNTOUCHED = (
 OPEN = f"f.status || '' IN ('{FollowUpStatus.PLANNED}', '{FollowUpStatus.IN_PROGRESS}')"
 
 
-def customer_rows(customers: QuerySet[Customer]) -> list[CustomerRow]:
-    return [CustomerRow(*values) for values in customers.values_list(*CUSTOMER_FIELDS)]
-
-
 def scope_customers(scope: Scope) -> list[CustomerRow]:
-    """customer_rows for a whole scope, by plain SQL (the re-plan reads a million)."""
+    """What the planner needs of the scope's customers, by plain SQL (a re-plan reads a
+    million)."""
     where, params = scope.sql("c.id")
     rows = _rows(
         "SELECT c.id, c.tier, c.industry, c.preferred_channel, c.preferred_window_start, "
@@ -136,6 +129,11 @@ def _json_list(value: str | list[str] | None) -> list[str]:
     if not value or value == "[]":
         return []  # most customers refuse nothing: skip the parser
     return json.loads(value) if isinstance(value, str) else value
+
+
+def locked_customers(scope: Scope) -> list[CustomerRow]:
+    lock_customers(scope)
+    return scope_customers(scope)
 
 
 def lock_customers(scope: Scope) -> None:

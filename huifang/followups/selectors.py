@@ -14,8 +14,8 @@ from huifang.followups.events import customer_segments
 from huifang.followups.loading import (
     Scope,
     contacts_by_customer,
-    customer_rows,
     existing_by_customer,
+    scope_customers,
 )
 from huifang.followups.models import FollowUp
 from huifang.followups.planner import history_since, plan_customer
@@ -67,7 +67,7 @@ def rule_preview(rule: CadenceRule, *, now: datetime, sample: int = 12) -> list[
         return []
     ctx = load_context(now, rules=[rule])
     by_id = {c.pk: c for c in chosen}
-    rows = customer_rows(Customer.objects.filter(pk__in=by_id))
+    rows = scope_customers(Scope.of(by_id))
     scope = Scope.of(by_id)
     existing = existing_by_customer(scope)
     contacts = contacts_by_customer(scope, history_since(ctx))

@@ -32,13 +32,13 @@ from huifang.followups.events import (
 from huifang.followups.loading import (
     Scope,
     contacts_by_customer,
-    customer_rows,
     drop_untouched,
     existing_by_customer,
     fingerprint,
     first_purchases,
     known_keys,
     lock_customers,
+    locked_customers,
     purchase_facts,
     scope_customers,
 )
@@ -216,9 +216,8 @@ def event_receive(
     if not source_ref:
         raise PlanningError("an event needs a source reference (its id in the source system)")
     # The customer's row lock serialises every planner working on this customer.
-    customers = customer_rows(
-        Customer.objects.select_for_update(of=("self",)).filter(pk=customer_id)
-    )
+    scope = Scope.of([customer_id])
+    customers = locked_customers(scope)
     if not customers:
         raise PlanningError(f"customer {customer_id} does not exist")
     event, _ = PlanningEvent.objects.get_or_create(
@@ -237,7 +236,6 @@ def event_receive(
         raise PlanningError(f"{source_ref} already belongs to customer {event.customer_id}")
     if event.planned_at is not None:
         return event
-    scope = Scope.of([customer_id])
     _plan_customers(
         load_context(now),
         customers,
@@ -279,12 +277,6 @@ def _scope_rows(
 
     return _plan_rows(ctx, customers, events_for, first_purchases(scope), scope,
                       dropping=now if replace else None)  # fmt: skip
-
-
-def _locked_customers(scope: Scope) -> list[CustomerRow]:
-    return customer_rows(
-        Customer.objects.select_for_update(of=("self",)).filter(scope.q("id")).order_by("id")
-    )
 
 
 def followups_plan_range(
@@ -329,7 +321,7 @@ def followups_plan_customers(*, now: datetime, customer_ids: Sequence[int]) -> P
     an import finished): what the nightly sweep would otherwise add tonight."""
     ctx = load_context(now)
     scope = Scope.of(customer_ids)
-    rows, result = _scope_rows(ctx, scope, _locked_customers(scope), replace=False)
+    rows, result = _scope_rows(ctx, scope, locked_customers(scope), replace=False)
     _write(rows, now, ctx.calendar)
     return result
 
@@ -416,7 +408,7 @@ def _plan_recorded_events(events: Sequence[PlanningEvent], now: datetime) -> Pla
     scope = Scope.of(by_customer)
     result = _plan_customers(
         load_context(now),
-        _locked_customers(scope),
+        locked_customers(scope),
         lambda customer, segments: [
             _domain_event(e, customer, segments) for e in by_customer[customer.id]
         ],
