@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 from huifang.accounts.models import Team, User
 from huifang.audit.models import Action
 from huifang.audit.services import Change, audit_record_many
-from huifang.core.bulk import insert_rows
+from huifang.core.bulk import insert_rows, use_large_cache
 from huifang.customers.classify import Classification, classify, customer_facts
 from huifang.customers.imports.reader import read_table
 from huifang.customers.imports.rows import (
@@ -193,11 +193,7 @@ class Importer:
 
     def _run(self) -> ImportJob:
         job = self.job
-        if connection.vendor == "sqlite":
-            # Inserts into ten indexes of a large table: keep their pages in memory
-            # (256 MB; this connection only, for as long as it lives).
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size = -262144")
+        use_large_cache()  # inserts into ten indexes of a large table
         self._progress(
             status=ImportStatus.RUNNING,
             phase="reading",
