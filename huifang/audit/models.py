@@ -20,6 +20,7 @@ FIELD_LABELS: dict[str, Any] = {
     "row": _("import row"),
     "orders": _("orders"),
     "customers": _("customers"),
+    "followups": _("follow-ups"),
 }
 
 

@@ -20,12 +20,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huifang.accounts.models import User
+from huifang.audit.models import AuditEntry
 from huifang.audit.selectors import entries_for
-from huifang.customers.models import Customer
+from huifang.customers.models import Customer, MergedCustomer
 
 
 @dataclass(frozen=True)
@@ -91,16 +94,35 @@ def purchase_entries(customer: Customer, user: User) -> Iterable[TimelineEntry]:
                 )
 
 
+def merged_entries_for(customer: Customer) -> QuerySet[AuditEntry]:
+    """The audit entries of the customers merged into this one (their rows are gone, their
+    trail is not), newest first: one query through audit_target_idx. Ordered by ``at``,
+    which has no index, so the database cannot walk the primary key backwards instead."""
+    merged_ids = MergedCustomer.objects.filter(into=customer).values("merged_id")
+    return (
+        AuditEntry.objects.filter(
+            target_type=ContentType.objects.get_for_model(Customer), target_id__in=merged_ids
+        )
+        .select_related("actor", "target_type")
+        .order_by("-at", "-id")
+    )
+
+
 def change_entries(customer: Customer, user: User) -> Iterable[TimelineEntry]:
     for entry in entries_for(customer)[:100]:
-        labels = "、".join(label for label, _before, _after in entry.readable_changes())
-        yield TimelineEntry(
-            at=entry.at,
-            kind="change",
-            title=_("%(who)s: %(action)s")
-            % {"who": entry.who, "action": entry.get_action_display()},
-            detail=f"{labels} {entry.note}".strip(),
-        )
+        yield _change_entry(entry)
+    for entry in merged_entries_for(customer)[:100]:
+        yield _change_entry(entry, merged_from=entry.target_id)
+
+
+def _change_entry(entry: AuditEntry, merged_from: int | None = None) -> TimelineEntry:
+    labels = "、".join(label for label, _before, _after in entry.readable_changes())
+    title = _("%(who)s: %(action)s") % {"who": entry.who, "action": entry.get_action_display()}
+    if merged_from is not None:
+        title += " · " + _("from merged customer no. %(id)d") % {"id": merged_from}
+    return TimelineEntry(
+        at=entry.at, kind="change", title=title, detail=f"{labels} {entry.note}".strip()
+    )
 
 
 register_timeline_provider("purchases", purchase_entries)

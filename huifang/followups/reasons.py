@@ -27,6 +27,7 @@ LABELS: dict[str, Promise] = {
     ReasonCode.NOTICE_PERIOD: _("Announced a day ahead"),
     ReasonCode.WINDOW_EXTENDED: _("Searched beyond the due window"),
     "calendar_unknown": _("Holidays of that year not entered yet"),
+    "customer_merged": _("Customers merged"),
 }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -324,6 +324,32 @@ def followups_plan_customers(*, now: datetime, customer_ids: Sequence[int]) -> P
     rows, result = _scope_rows(ctx, scope, locked_customers(scope), replace=False)
     _write(rows, now, ctx.calendar)
     return result
+
+
+def followups_place_again(
+    *, ctx: PlanContext, customer_id: int, keys: Collection[str]
+) -> list[PlannedRow]:
+    """Where the planner would put these open follow-ups of one customer if it planned them
+    now: after the customer's other open follow-ups (which keep their slots) and past
+    contacts, under its preferences, the caps and the calendar. A merge brings follow-ups
+    planned for another customer. Computes only: the caller holds the lock and writes."""
+    scope = Scope.of([customer_id])
+    customers = scope_customers(scope)
+    if not customers or not keys:
+        return []
+    open_followups = existing_by_customer(scope).get(customer_id, [])
+    again = [e.followup for e in open_followups if e.followup.dedupe_key in keys]
+    others = [e for e in open_followups if e.followup.dedupe_key not in keys]
+    segments = customer_segments(first_purchases(scope).get(customer_id), ctx.today)
+    return plan_customer(
+        ctx,
+        customers[0],
+        segments,
+        again,
+        existing=others,
+        past_contacts=contacts_by_customer(scope, history_since(ctx)).get(customer_id, []),
+        owner_id=customers[0].assignee(),
+    )
 
 
 # A worker process loads the rules and the calendar once per run, not once per chunk: the
