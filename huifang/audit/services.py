@@ -46,6 +46,11 @@ def _json_default(value: Any) -> Any:
     return jsonable(value)
 
 
+def changes_json(changes: Mapping[str, Any]) -> str:
+    """``changes`` as the trail stores them: JSON text, Chinese kept readable."""
+    return json.dumps(changes, ensure_ascii=False, default=_json_default)
+
+
 def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
     """``{field: [before, after]}`` for every field whose value differs."""
     result: Changes = {}
@@ -93,7 +98,7 @@ class Change:
     action: str
     target_id: int
     target_repr: str
-    changes: Mapping[str, Any]
+    changes: Mapping[str, Any] | str  # text: already made JSON by changes_json
     note: str = ""
 
 
@@ -119,7 +124,7 @@ def audit_record_many(
             type_id,
             change.target_id,
             change.target_repr[:200],
-            json.dumps(change.changes, ensure_ascii=False, default=_json_default),
+            change.changes if isinstance(change.changes, str) else changes_json(change.changes),
             change.note[:200],
         )
         for change in changes

@@ -20,15 +20,12 @@ and running the import again completes it (the finished chunks then count as unc
 
 from __future__ import annotations
 
-import functools
 import gc
-import json
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
@@ -37,11 +34,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from huifang.accounts.models import Team, User
+from huifang.accounts.models import User
 from huifang.audit.models import Action
 from huifang.audit.services import Change, audit_record_many
 from huifang.core.bulk import insert_rows, use_large_cache
-from huifang.customers.classify import Classification, classify, customer_facts
+from huifang.customers.imports.ahead import drafts_ahead
+from huifang.customers.imports.drafts import (
+    CONTACT_COLUMNS,
+    CUSTOMER_COLUMNS,
+    PURCHASE_COLUMNS,
+    Draft,
+    Drafter,
+    contact_values,
+    describe,
+    purchase_values,
+)
 from huifang.customers.imports.reader import read_table
 from huifang.customers.imports.rows import (
     ContactRecord,
@@ -57,11 +64,9 @@ from huifang.customers.imports.rows import (
     group_rows,
 )
 from huifang.customers.models import (
-    ArchiveSettings,
     Contact,
     Customer,
     CustomerTag,
-    DuplicatePolicy,
     ImportIssue,
     ImportJob,
     ImportStatus,
@@ -70,15 +75,13 @@ from huifang.customers.models import (
     Product,
     Purchase,
 )
-from huifang.customers.phones import last_four, mask_phone
-from huifang.customers.search_keys import company_key, name_keys
+from huifang.customers.search_keys import company_key
 from huifang.customers.services import (
     archive_analyze,
     customers_reclassify,
     plan_followups_after_commit,
     tags_named,
 )
-from huifang.domain.classification import PurchaseFact
 
 log = logging.getLogger(__name__)
 
@@ -161,20 +164,9 @@ class Importer:
     def __init__(self, job: ImportJob, today: date | None = None):
         self.job = job
         self.today = today or timezone.localdate()
-        self.skip = job.duplicate_policy == DuplicatePolicy.SKIP
-        self.rules = ArchiveSettings.load().classification_rules()
-        self.teams = dict(User.objects.values_list("pk", "team_id"))
-        self.names = {
-            "owner_id": {
-                pk: full or user
-                for pk, user, full in User.objects.values_list("pk", "username", "full_name")
-            },
-            "team_id": dict(Team.objects.values_list("pk", "name")),
-        }
+        self.drafter = Drafter(job, self.today)
+        self.skip = self.drafter.skip
         self.seen_orders: dict[str, tuple[int, PurchaseRow]] = {}
-        self.classified: dict[tuple[tuple[date, Decimal], ...], Classification] = {}
-        self.note = _("Import no. %(job)d") % {"job": job.pk}
-        self.rows_note = _("%(import)s, rows %(rows)s")
 
     # --- the whole run -------------------------------------------------------------------
 
@@ -230,11 +222,11 @@ class Importer:
         before = Customer.objects.count()
         merged_into: set[int] = set()
         created: list[int] = []
-        for start in range(0, len(groups), CHUNK_GROUPS):
-            chunk = groups[start : start + CHUNK_GROUPS]
+        chunks = [groups[i : i + CHUNK_GROUPS] for i in range(0, len(groups), CHUNK_GROUPS)]
+        for chunk, drafts in zip(chunks, drafts_ahead(self.drafter, chunks), strict=True):
             with transaction.atomic():
                 self._lock()
-                result = self._write_chunk(chunk)
+                result = self._write_chunk(chunk, drafts)
                 self._save_issues(result.issues)
                 totals.update(result.outcomes)
                 self._progress(
@@ -284,16 +276,16 @@ class Importer:
 
     # --- one chunk -----------------------------------------------------------------------
 
-    def _write_chunk(self, groups: Sequence[Group]) -> ChunkResult:
+    def _write_chunk(self, groups: Sequence[Group], drafts: Sequence[Draft]) -> ChunkResult:
         result = ChunkResult()
         by_phone = self._customers_with_phones([p for g in groups for p in g.phones])
         by_pair = self._customers_with_pairs([p for g in groups for p in g.pairs])
         orders = self._existing_orders(
             [r.purchase.order_no for g in groups for r in g.rows if r.purchase]
         )
-        new: list[tuple[Group, Record]] = []
+        new: list[tuple[Group, Draft]] = []
         existing: dict[int, list[tuple[Group, Record]]] = defaultdict(list)
-        for group in groups:
+        for group, draft in zip(groups, drafts, strict=True):
             matched = {by_phone[p] for p in group.phones if p in by_phone}
             matched |= {by_pair[p] for p in group.pairs if p in by_pair}
             if len(matched) > 1:
@@ -310,15 +302,19 @@ class Importer:
                 if kept is None:
                     continue
                 group = kept
-            group = self._check_orders(group, target, orders, result)
-            if not group.rows:
+            checked = self._check_orders(group, target, orders, result)
+            if not checked.rows:
                 continue
-            record = fold(group)
-            result.issues.extend(record.notes)
             if target is None:
-                new.append((group, record))
+                # The draft was made from exactly these rows unless orders were dropped.
+                if checked is not group:
+                    draft = self.drafter.draft(checked)
+                result.issues.extend(draft.notes)
+                new.append((checked, draft))
             else:
-                existing[target].append((group, record))
+                record = fold(checked)
+                result.issues.extend(record.notes)
+                existing[target].append((checked, record))
         self._create(new, result)
         self._merge(existing, orders, result)
         if result.changes:
@@ -335,7 +331,7 @@ class Importer:
         first = group.rows[0]
         reason = _("Same customer as row %(row)d; skipped as you chose.")
         _settle(group.rows[1:], reason % {"row": first.number}, IssueOutcome.SKIPPED, result)
-        return Group(rows=[first])
+        return self.drafter.candidate(group)
 
     def _check_orders(
         self,
@@ -344,49 +340,43 @@ class Importer:
         orders: dict[str, ExistingOrder],
         result: ChunkResult,
     ) -> Group:
-        """Drop rows whose order number belongs to someone else, or repeats with other
-        content; a repeated identical order is the same order, not a second one."""
+        """Drop rows whose order number repeats with other content, or belongs to someone
+        else; a repeated identical order is the same order, not a second one. The file is
+        asked first, so that the reason does not depend on which chunk wrote the first row.
+        Returns ``group`` itself when it keeps every row and every order."""
         kept = []
+        changed = False
         for row in group.rows:
             purchase = row.purchase
             if purchase is None:
                 kept.append(row)
                 continue
-            column = row.columns.get("order_no", "")
-            on_file = orders.get(purchase.order_no)
-            if on_file is not None and on_file.customer_id != target:
-                result.issues.append(
-                    Issue(
-                        row.number,
-                        column,
-                        purchase.order_no,
-                        _("Order %(order)s already belongs to customer no. %(id)d.")
-                        % {"order": purchase.order_no, "id": on_file.customer_id},
-                    )
-                )
-                result.outcomes["rejected"] += 1
-                continue
+            reason = ""
             seen = self.seen_orders.get(purchase.order_no)
+            on_file = orders.get(purchase.order_no)
             if seen is not None:
-                if not seen[1].same_order(purchase) or seen[0] not in {
-                    r.number for r in group.rows
-                }:
-                    result.issues.append(
-                        Issue(
-                            row.number,
-                            column,
-                            purchase.order_no,
-                            _("Order %(order)s already appears in row %(row)d with other details.")
-                            % {"order": purchase.order_no, "row": seen[0]},
-                        )
-                    )
-                    result.outcomes["rejected"] += 1
-                    continue
-                row.purchase = None  # the same order again: nothing to add
+                same = seen[1].same_order(purchase) and seen[0] in {r.number for r in group.rows}
+                if same:
+                    row.purchase = None  # the same order again: nothing to add
+                else:
+                    reason = _(
+                        "Order %(order)s already appears in row %(row)d with other details."
+                    ) % {"order": purchase.order_no, "row": seen[0]}
+            elif on_file is not None and on_file.customer_id != target:
+                reason = _("Order %(order)s already belongs to customer no. %(id)d.") % {
+                    "order": purchase.order_no,
+                    "id": on_file.customer_id,
+                }
             else:
                 self.seen_orders[purchase.order_no] = (row.number, purchase)
-            kept.append(row)
-        return Group(rows=kept)
+            if reason:
+                column = row.columns.get("order_no", "")
+                result.issues.append(Issue(row.number, column, purchase.order_no, reason))
+                result.outcomes["rejected"] += 1
+            else:
+                kept.append(row)
+            changed = changed or seen is not None or bool(reason)
+        return Group(rows=kept) if changed else group
 
     def _customers_with_phones(self, phones: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
@@ -435,10 +425,6 @@ class Importer:
                 )
         return found
 
-    def _rows_note(self, group: Group) -> str:
-        numbers = "、".join(str(row.number) for row in group.rows)
-        return self.rows_note % {"import": self.note, "rows": numbers}
-
     def _count_rows(self, group: Group, first: str, result: ChunkResult) -> None:
         result.outcomes[first] += 1
         result.outcomes["merged" if first in {"created", "updated"} else first] += (
@@ -447,94 +433,30 @@ class Importer:
 
     # --- new customers -------------------------------------------------------------------
 
-    def _create(self, new: list[tuple[Group, Record]], result: ChunkResult) -> None:
+    def _create(self, new: list[tuple[Group, Draft]], result: ChunkResult) -> None:
         if not new:
             return
         now = _stored_now()
         ids = reserve_ids(Customer, len(new))
         result.created.extend(ids)
-        tags = {tag.name: tag.pk for tag in tags_named(t for _g, r in new for t in r.tags)}
+        tags = {tag.name: tag.pk for tag in tags_named(t for _g, d in new for t in d.tags)}
         customers: list[tuple[Any, ...]] = []
         contacts: list[tuple[Any, ...]] = []
         tag_rows: list[tuple[int, int]] = []
         purchases: list[tuple[Any, ...]] = []
-        for customer_id, (group, record) in zip(ids, new, strict=True):
-            owner_id = record.owner_id or self.job.default_owner_id
-            team_id = self.teams.get(owner_id) if owner_id else None
-            team_id = team_id or self.job.default_team_id
-            classified = self._classify(
-                tuple(sorted((p.purchased_on, p.amount) for _r, p in record.purchases))
-            )
-            profile = record.profile
-            pinyin, initials = name_keys(profile["name"])
-            # As text: SQLite's driver has no adapter for time values; both databases parse it.
-            start, end = (t.isoformat() for t in record.window) if record.window else (None, None)
-            customers.append(
-                (
-                    customer_id,
-                    profile["name"],
-                    profile["company"],
-                    profile["region"],
-                    profile["city"],
-                    profile["industry"],
-                    classified.tier,
-                    owner_id,
-                    team_id,
-                    record.preferred_channel,
-                    start,
-                    end,
-                    "[]",
-                    record.opted_out,
-                    0,
-                    _flags_json(classified.flags),
-                    classified.high_value,
-                    classified.potential,
-                    classified.churn_risk,
-                    self.today,
-                    pinyin,
-                    initials,
-                    company_key(profile["company"]),
-                    now,
-                    now,
-                )
-            )
-            for position, contact in enumerate(record.contacts):
-                contacts.append(_contact_row(customer_id, contact, position == 0))
-            tag_rows.extend((customer_id, tags[name]) for name in record.tags)
-            purchases.extend(_purchase_row(customer_id, p) for _r, p in record.purchases)
-            changes: dict[str, Any] = {
-                key: [None, value] for key, value in profile.items() if value
-            }
-            if record.contacts:
-                changes["contacts"] = [[], [_describe(c) for c in record.contacts]]
-            if record.tags:
-                changes["tags"] = [[], record.tags]
-            if record.purchases:
-                changes["orders"] = [[], [p.order_no for _r, p in record.purchases]]
-            label = (
-                f"{profile['name']}（{profile['company']}）"
-                if profile["company"]
-                else profile["name"]
-            )
+        for customer_id, (group, draft) in zip(ids, new, strict=True):
+            customers.append((customer_id, *draft.customer, now, now))
+            contacts.extend((customer_id, *contact) for contact in draft.contacts)
+            tag_rows.extend((customer_id, tags[name]) for name in draft.tags)
+            purchases.extend((customer_id, *purchase) for purchase in draft.purchases)
             result.changes.append(
-                Change(Action.IMPORT, customer_id, label, changes, self._rows_note(group))
+                Change(Action.IMPORT, customer_id, draft.label, draft.changes, draft.note)
             )
             self._count_rows(group, "created", result)
-        _insert(Customer, CUSTOMER_COLUMNS, customers)
-        _insert(Contact, CONTACT_COLUMNS, contacts)
+        _insert(Customer, ["id", *CUSTOMER_COLUMNS, "created_at", "updated_at"], customers)
+        _insert(Contact, ["customer_id", *CONTACT_COLUMNS], contacts)
         _insert(CustomerTag, ["customer_id", "tag_id"], tag_rows)
-        _insert(Purchase, PURCHASE_COLUMNS, purchases)
-
-    def _classify(self, bought: tuple[tuple[date, Decimal], ...]) -> Classification:
-        """Classification of a new customer, who has only the orders of the file. Orders of
-        one file share their days and prices, so the few distinct histories are computed
-        once each."""
-        known = self.classified.get(bought)
-        if known is None:
-            facts = [PurchaseFact(on=on, amount=amount) for on, amount in bought]
-            known = classify(customer_facts(facts, None, False), self.today, self.rules)
-            self.classified[bought] = known
-        return known
+        _insert(Purchase, ["customer_id", *PURCHASE_COLUMNS], purchases)
 
     # --- customers on file ---------------------------------------------------------------
 
@@ -598,16 +520,16 @@ class Importer:
                             customer_id,
                             str(customer),
                             changes,
-                            self._rows_note(group),
+                            self.drafter.rows_note(group),
                         )
                     )
                     result.merged_into.append(customer_id)
                     self._count_rows(group, "updated", result)
                 else:
                     self._count_rows(group, "unchanged", result)
-        _insert(Contact, CONTACT_COLUMNS, new_contacts)
+        _insert(Contact, ["customer_id", *CONTACT_COLUMNS], new_contacts)
         _insert(CustomerTag, ["customer_id", "tag_id"], new_tags)
-        _insert(Purchase, PURCHASE_COLUMNS, new_purchases)
+        _insert(Purchase, ["customer_id", *PURCHASE_COLUMNS], new_purchases)
 
     def _merge_fields(
         self,
@@ -640,9 +562,8 @@ class Importer:
         if customer.owner_id is None and owner_id:
             fields["owner_id"] = owner_id
         if customer.team_id is None:
-            team_id = (
-                self.teams.get(fields.get("owner_id") or customer.owner_id or 0)
-                or self.job.default_team_id
+            _owner, team_id = self.drafter.owner_and_team(
+                fields.get("owner_id") or customer.owner_id
             )
             if team_id:
                 fields["team_id"] = team_id
@@ -654,7 +575,7 @@ class Importer:
             fields["opted_out"] = True  # an opt-out is always honoured; never undone by a file
         for key, value in fields.items():
             before = getattr(customer, key)
-            names = self.names.get(key, {})
+            names = self.drafter.names.get(key, {})
             changes[key.removesuffix("_id")] = [names.get(before, before), names.get(value, value)]
             setattr(customer, key, value)
         if "company" in fields:
@@ -685,7 +606,7 @@ class Importer:
                     for key, value in fill.items():
                         setattr(mine, key, value)
                     added.append(
-                        _describe(ContactRecord(mine.name, mine.phone, mine.email, mine.wechat_id))
+                        describe(ContactRecord(mine.name, mine.phone, mine.email, mine.wechat_id))
                     )
                 continue
             if (
@@ -694,7 +615,7 @@ class Importer:
                 and (contact.wechat_id in wechats or not contact.wechat_id)
             ):
                 continue
-            new_rows.append(_contact_row(customer.pk, contact, not known))
+            new_rows.append((customer.pk, *contact_values(contact, not known)))
             known.append(
                 Contact(
                     customer_id=customer.pk,
@@ -708,7 +629,7 @@ class Importer:
                 by_phone[contact.phone] = known[-1]
             emails.add(contact.email)
             wechats.add(contact.wechat_id)
-            added.append(_describe(contact))
+            added.append(describe(contact))
         return added
 
     def _merge_orders(
@@ -723,7 +644,7 @@ class Importer:
         for _row, purchase in record.purchases:
             on_file = orders.get(purchase.order_no)
             if on_file is None:
-                new_rows.append(_purchase_row(customer_id, purchase))
+                new_rows.append((customer_id, *purchase_values(purchase)))
                 orders[purchase.order_no] = ExistingOrder(
                     0,
                     customer_id,
@@ -744,16 +665,6 @@ class Importer:
                     setattr(on_file, key, value)
                 added.append(purchase.order_no)
         return added
-
-
-@functools.cache
-def _flags_json_of(flags: tuple[str, ...]) -> str:
-    return json.dumps(list(flags))
-
-
-def _flags_json(flags: list[str]) -> str:
-    """The stored form of a flag list; there are only a few dozen different ones."""
-    return _flags_json_of(tuple(flags))
 
 
 def _stored_now() -> Any:
@@ -786,56 +697,3 @@ def _settle(rows: Sequence[Row], reason: str, outcome: str, result: ChunkResult)
     for row in rows:
         result.issues.append(Issue(row.number, "", row.values.get("name", ""), reason, outcome))
         result.outcomes[outcome] += 1
-
-
-def _describe(contact: ContactRecord) -> str:
-    parts = [contact.name, mask_phone(contact.phone), contact.email, contact.wechat_id]
-    return " ".join(part for part in parts if part)
-
-
-CUSTOMER_COLUMNS = [
-    "id", "name", "company", "region", "city", "industry", "tier", "owner_id", "team_id",
-    "preferred_channel", "preferred_window_start", "preferred_window_end", "refused_channels",
-    "opted_out", "contact_level", "flags", "segment_high_value", "segment_potential",
-    "segment_churn_risk", "classified_on", "name_pinyin", "name_initials", "company_key",
-    "created_at", "updated_at",
-]  # fmt: skip
-CONTACT_COLUMNS = [
-    "customer_id",
-    "name",
-    "phone",
-    "phone_last4",
-    "email",
-    "wechat_id",
-    "is_primary",
-]
-PURCHASE_COLUMNS = [
-    "customer_id", "product_id", "order_no", "quantity", "amount", "purchased_on",
-    "delivered_on", "first_used_on", "contract_end_on",
-]  # fmt: skip
-
-
-def _contact_row(customer_id: int, contact: ContactRecord, primary: bool) -> tuple[Any, ...]:
-    return (
-        customer_id,
-        contact.name,
-        contact.phone,
-        last_four(contact.phone),
-        contact.email,
-        contact.wechat_id,
-        primary,
-    )
-
-
-def _purchase_row(customer_id: int, purchase: PurchaseRow) -> tuple[Any, ...]:
-    return (
-        customer_id,
-        purchase.product.id,
-        purchase.order_no,
-        purchase.quantity,
-        purchase.amount,
-        purchase.purchased_on,
-        purchase.delivered_on,
-        purchase.first_used_on,
-        purchase.contract_end_on,
-    )
