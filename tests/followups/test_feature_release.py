@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from huifang.followups.models import FeatureRelease, FollowUp
@@ -18,11 +19,13 @@ def test_buyers_of_the_product_get_the_release_follow_up(org: Org, make_customer
     buyer, other = make_customer(name="买家"), make_customer(name="路人")
     buy(buyer, "high_value_durable", purchased_on=date(2026, 3, 1))
     buy(other, "low_price_fast_moving", purchased_on=date(2026, 3, 1))
-    org.client_for(org.admin).post(
-        reverse("followups:releases"),
-        {"name": "V2.0 远程诊断", "products": [product("high_value_durable").pk],
-         "released_at": "2026-11-26T10:00", "note": "支持远程诊断"},
-    )  # fmt: skip
+    # Announced on the day of the release: a follow-up after it is still ahead.
+    with time_machine.travel(sh(2026, 11, 26, 11), tick=False):
+        org.client_for(org.admin).post(
+            reverse("followups:releases"),
+            {"name": "V2.0 远程诊断", "products": [product("high_value_durable").pk],
+             "released_at": "2026-11-26T10:00", "note": "支持远程诊断"},
+        )  # fmt: skip
     release = FeatureRelease.objects.get()
     assert release.customers_planned == 1
     [followup] = FollowUp.objects.filter(customer=buyer)
