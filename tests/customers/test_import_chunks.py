@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from huifang.audit.models import AuditEntry
-from huifang.customers.imports import engine, services
+from huifang.customers.imports import checking, engine, services
 from huifang.customers.imports.ahead import drafts_ahead
 from huifang.customers.models import (
     Contact,
@@ -41,6 +41,7 @@ ROWS: list[list[Any]] = [
     ["老客户", "老公司", "13300000008", "lk@old.cn", "老客", "LF-001", "2026-11-04", 89, "", ""],
     ["吴十", "吴氏", "13200000009", "", "", "HV-001", "2026-11-05", 38000, "", "agent"],
     ["李四", "恒信", "", "ls@hx.cn", "", "", "", "", "", ""],  # same company + name as row 3
+    ["郑十一", "郑氏", "1381234567", "", "", "LF-001", "2026-13-01", 89, "", ""],  # two bad cells
 ]  # fmt: skip
 
 
@@ -103,8 +104,8 @@ def forget_imports() -> None:
 @pytest.mark.parametrize(
     ("policy", "counts"),
     [
-        ("merge", {"created": 6, "updated": 1, "merged": 3, "skipped": 0, "rejected": 2}),
-        ("skip", {"created": 6, "updated": 0, "merged": 0, "skipped": 4, "rejected": 2}),
+        ("merge", {"created": 6, "updated": 1, "merged": 3, "skipped": 0, "rejected": 3}),
+        ("skip", {"created": 6, "updated": 0, "merged": 0, "skipped": 4, "rejected": 3}),
     ],
 )
 def test_chunks_drafted_in_a_helper_process_leave_the_archive_one_chunk_leaves(
@@ -119,12 +120,20 @@ def test_chunks_drafted_in_a_helper_process_leave_the_archive_one_chunk_leaves(
     expected, expected_issues = archive(), issues(whole.pk)
     forget_imports()
     monkeypatch.setattr(engine, "CHUNK_GROUPS", 2)  # five chunks: four drafted by the helper
+    monkeypatch.setattr(checking, "PARALLEL_FROM_ROWS", 2)  # the last rows checked there too
     chunked = run_import(org.admin, xlsx(ROWS), policy=policy)
     assert chunked.status == ImportStatus.DONE, chunked.failure
     assert chunked.counts() == whole.counts()
     assert archive() == expected
     assert issues(chunked.pk) == expected_issues
     assert {key: whole.counts()[key] for key in counts} == counts
+    # Checked by the helper process, explained in Chinese all the same.
+    assert sorted(
+        ImportIssue.objects.filter(job=chunked, row=14).values_list("column", "reason")
+    ) == [
+        ("C 手机", "“1381234567”是 10 位数字，大陆手机号应为 11 位。"),
+        ("G 购买日期", "“2026-13-01”不是有效日期，请检查月份和日期。"),
+    ]
 
 
 def test_a_crash_between_chunks_keeps_the_written_ones_and_a_rerun_completes_the_rest(
@@ -135,6 +144,7 @@ def test_a_crash_between_chunks_keeps_the_written_ones_and_a_rerun_completes_the
     expected = archive()
     forget_imports()
     monkeypatch.setattr(engine, "CHUNK_GROUPS", 2)
+    monkeypatch.setattr(engine, "TRANSACTION_SECONDS", 0)  # a commit after every chunk
     real_create = engine.Importer._create
     chunks_written: list[int] = []
 

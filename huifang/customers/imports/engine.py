@@ -14,14 +14,16 @@ A customer on file is only ever added to: blanks filled, new contacts, tags and 
 added. Values that differ are kept as they are and noted in the report. So importing the
 same file a second time finds every customer and changes nothing.
 
-Rows are written in chunks, each in its own transaction; a crash leaves whole chunks,
-and running the import again completes it (the finished chunks then count as unchanged).
+Rows are written in chunks, a few seconds' worth per transaction; a crash leaves whole
+transactions, and running the import again completes it (what they wrote then counts as
+unchanged).
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ from huifang.audit.models import Action
 from huifang.audit.services import Change, audit_record_many
 from huifang.core.bulk import insert_rows, use_large_cache
 from huifang.customers.imports.ahead import drafts_ahead
+from huifang.customers.imports.checking import check_rows
 from huifang.customers.imports.drafts import (
     CONTACT_COLUMNS,
     CUSTOMER_COLUMNS,
@@ -85,11 +88,14 @@ from huifang.customers.services import (
 
 log = logging.getLogger(__name__)
 
-# Customers written per transaction. Each commit writes every index page it touched to the
-# write-ahead log; in an archive of a million, 2,000-customer chunks rewrite the same pages
-# fifty times over (a third of the import's time). 10,000 holds SQLite's write lock for a
-# few seconds at most, well inside the 20 s other writers wait.
+# Customers matched and written at a time (and drafted ahead by the helper process).
 CHUNK_GROUPS = 10_000
+FIRST_CHUNK_GROUPS = 2_000
+# A transaction takes chunks until it has held the write lock this long. Each commit writes
+# every index page it touched; in an archive of a million, committing every 10,000
+# customers rewrote the same pages ten times over (a third of the import's time). A few
+# seconds stays well inside the 20 s other SQLite writers wait for the lock.
+TRANSACTION_SECONDS = 4.0
 # An import that grows the archive by a tenth changes its shape: refresh the statistics.
 ANALYZE_AFTER_GROWTH = 0.10
 PHASES = {
@@ -200,16 +206,7 @@ class Importer:
         mapping = {int(index): key for index, key in job.mapping.items()}
         validator = RowValidator(table.headings, mapping, lookups())
         self._progress(phase="checking", total_rows=len(table.rows))
-        rows: list[Row] = []
-        rejected: list[Issue] = []
-        for number, cells in table.rows:
-            row, issues = validator.validate(number, cells)
-            if row is None:
-                rejected.extend(issues)
-            else:
-                rows.append(row)
-                if issues:
-                    rejected.extend(issues)  # notes about a row that is imported
+        rows, rejected = check_rows(validator, table.rows)
         del table
         totals: Counter[str] = Counter(
             rejected=len({i.row for i in rejected if i.outcome == IssueOutcome.REJECTED})
@@ -222,19 +219,31 @@ class Importer:
         before = Customer.objects.count()
         merged_into: set[int] = set()
         created: list[int] = []
-        chunks = [groups[i : i + CHUNK_GROUPS] for i in range(0, len(groups), CHUNK_GROUPS)]
-        for chunk, drafts in zip(chunks, drafts_ahead(self.drafter, chunks), strict=True):
+        # The first chunk is drafted here, so it is small: the helper starts on the next
+        # meanwhile, and the writes begin at once.
+        first = min(FIRST_CHUNK_GROUPS, CHUNK_GROUPS)
+        chunks = [groups[:first]] if groups else []
+        chunks += [groups[i : i + CHUNK_GROUPS] for i in range(first, len(groups), CHUNK_GROUPS)]
+        drafted = zip(chunks, drafts_ahead(self.drafter, chunks), strict=True)
+        remaining = True
+        while remaining:
             with transaction.atomic():
                 self._lock()
-                result = self._write_chunk(chunk, drafts)
-                self._save_issues(result.issues)
-                totals.update(result.outcomes)
-                self._progress(
-                    processed_rows=sum(totals.values()),
-                    **{f"{key}_count": totals[key] for key in job.counts()},
-                )
-            merged_into.update(result.merged_into)
-            created.extend(result.created)
+                began = time.monotonic()
+                for chunk, drafts in drafted:
+                    result = self._write_chunk(chunk, drafts)
+                    self._save_issues(result.issues)
+                    totals.update(result.outcomes)
+                    self._progress(
+                        processed_rows=sum(totals.values()),
+                        **{f"{key}_count": totals[key] for key in job.counts()},
+                    )
+                    merged_into.update(result.merged_into)
+                    created.extend(result.created)
+                    if time.monotonic() - began >= TRANSACTION_SECONDS:
+                        break
+                else:
+                    remaining = False
         if merged_into:
             self._progress(phase="classifying")
             customers_reclassify(
@@ -380,13 +389,12 @@ class Importer:
 
     def _customers_with_phones(self, phones: list[str]) -> dict[str, int]:
         found: dict[str, int] = {}
-        for start in range(0, len(phones), 1000):
-            for phone, customer_id in (
-                Contact.objects.filter(phone__in=phones[start : start + 1000])
-                .order_by("customer_id")
-                .values_list("phone", "customer_id")
-            ):
-                found.setdefault(phone, customer_id)
+        for phone, customer_id in _rows_where_in(
+            "SELECT phone, customer_id FROM {table} WHERE phone IN ({values}) ORDER BY customer_id",
+            Contact,
+            phones,
+        ):
+            found.setdefault(phone, customer_id)
         return found
 
     def _customers_with_pairs(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -411,18 +419,15 @@ class Importer:
 
     def _existing_orders(self, numbers: list[str]) -> dict[str, ExistingOrder]:
         found = {}
-        for start in range(0, len(numbers), 1000):
-            rows = Purchase.objects.filter(order_no__in=numbers[start : start + 1000])
-            for order in rows.only(
-                "order_no", "customer_id", "delivered_on", "first_used_on", "contract_end_on"
-            ):
-                found[order.order_no] = ExistingOrder(
-                    order.pk,
-                    order.customer_id,
-                    order.delivered_on,
-                    order.first_used_on,
-                    order.contract_end_on,
-                )
+        for pk, number, customer_id, delivered, first_used, contract_end in _rows_where_in(
+            "SELECT id, order_no, customer_id, delivered_on, first_used_on, contract_end_on "
+            "FROM {table} WHERE order_no IN ({values})",
+            Purchase,
+            numbers,
+        ):
+            found[number] = ExistingOrder(
+                pk, customer_id, _as_day(delivered), _as_day(first_used), _as_day(contract_end)
+            )
         return found
 
     def _count_rows(self, group: Group, first: str, result: ChunkResult) -> None:
@@ -697,3 +702,21 @@ def _settle(rows: Sequence[Row], reason: str, outcome: str, result: ChunkResult)
     for row in rows:
         result.issues.append(Issue(row.number, "", row.values.get("name", ""), reason, outcome))
         result.outcomes[outcome] += 1
+
+
+def _rows_where_in(sql: str, model: type[Model], values: list[str]) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` (with {table} and {values} to fill) for ``values``, a thousand per
+    query: plain SQL, as the ORM spends more building a thousand-value IN than running it."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    rows: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 1000):
+            part = values[start : start + 1000]
+            cursor.execute(sql.format(table=table, values=", ".join(["%s"] * len(part))), part)
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+def _as_day(value: Any) -> date | None:
+    """A date column read with plain SQL: SQLite gives its text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value

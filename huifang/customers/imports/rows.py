@@ -149,6 +149,7 @@ class RowValidator:
         self.has_purchase_columns = bool(self.purchase_keys)
         # One parser per column, decided once: this loop runs for every cell of the file.
         self.steps = [(index, key, self._parser(key)) for index, key in self.mapping.items()]
+        self.keys = tuple(key for _index, key, _parse in self.steps)
 
     @staticmethod
     def _phone(cell: Any) -> str:
@@ -347,11 +348,15 @@ class Group:
 
     rows: list[Row] = field(default_factory=list)
 
-    @functools.cached_property
+    # Plain properties: most groups are one row, and Python 3.11's cached_property takes a
+    # lock on every read, which costs more than the list it would save.
+    @property
     def phones(self) -> list[str]:
+        if len(self.rows) == 1:
+            return [self.rows[0].phone] if self.rows[0].phone else []
         return list(dict.fromkeys(row.phone for row in self.rows if row.phone))
 
-    @functools.cached_property
+    @property
     def pairs(self) -> list[tuple[str, str]]:
         return list(
             dict.fromkeys(
