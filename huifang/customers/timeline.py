@@ -120,9 +120,9 @@ def _change_entry(entry: AuditEntry, merged_from: int | None = None) -> Timeline
     title = _("%(who)s: %(action)s") % {"who": entry.who, "action": entry.get_action_display()}
     if merged_from is not None:
         title += " · " + _("from merged customer no. %(id)d") % {"id": merged_from}
-    return TimelineEntry(
-        at=entry.at, kind="change", title=title, detail=f"{labels} {entry.note}".strip()
-    )
+    # A note that starts with the changed field's name ("订单 SO-…") says it once.
+    detail = entry.note if labels and entry.note.startswith(labels) else f"{labels} {entry.note}"
+    return TimelineEntry(at=entry.at, kind="change", title=title, detail=detail.strip())
 
 
 register_timeline_provider("purchases", purchase_entries)

@@ -13,7 +13,12 @@ from django.utils import timezone
 
 from huifang.accounts.models import User
 from huifang.customers.models import Customer, Product, Purchase
-from huifang.customers.services import ContactData, customer_create, customer_preferences_update
+from huifang.customers.services import (
+    ContactData,
+    customer_create,
+    customer_preferences_update,
+    purchase_create,
+)
 from huifang.customers.timeline import (
     TimelineEntry,
     customer_timeline,
@@ -120,3 +125,21 @@ def test_other_apps_add_their_entries_to_the_timeline(
         )
     finally:
         unregister_timeline_provider("followups-test")
+
+
+def test_a_recorded_order_names_itself_once_on_the_timeline(
+    org: Org, products: dict[str, Product]
+) -> None:
+    customer = wang(org, products)
+    purchase_create(
+        actor=org.agent,
+        customer=customer,
+        product=products["HV-001"],
+        order_no="SO-2026-0310",
+        quantity=1,
+        amount=Decimal("38000"),
+        purchased_on=date(2026, 3, 10),
+    )
+    changes = [e.detail for e in customer_timeline(customer, org.agent) if e.kind == "change"]
+    assert "订单 SO-2026-0310" in changes
+    assert not [detail for detail in changes if "订单 订单" in detail]
