@@ -1,17 +1,16 @@
 """Check every row of a file, in two processes when the file is large.
 
 This process checks the first rows while a forked helper checks the rest and sends them
-back packed as plain tuples (a tenth of what pickling the row objects costs). The helper
+back packed as plain tuples (a quarter of what pickling the row objects costs). The helper
 also packs, so it takes the smaller share; both then finish at about the same time.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Sequence
 from typing import Any
 
+from huifang.customers.imports.helper import forked_helper, helper_pays_off, helper_work
 from huifang.customers.imports.reader import Cell
 from huifang.customers.imports.rows import Issue, PurchaseRow, Row, RowValidator
 
@@ -22,25 +21,17 @@ HELPER_SHARE = 0.45
 Lines = Sequence[tuple[int, list[Cell]]]
 Packed = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
 
-# What the forked helper checks; set only while a helper runs.
-_work: tuple[RowValidator, Lines] | None = None
-
 
 def check_rows(validator: RowValidator, lines: Lines) -> tuple[list[Row], list[Issue]]:
     """The rows that can be imported, in file order, and every issue found (rejections
     and notes), in row order."""
-    global _work
-    if len(lines) < PARALLEL_FROM_ROWS or (os.cpu_count() or 1) < 2:
+    if len(lines) < PARALLEL_FROM_ROWS or not helper_pays_off():
         return _check(validator, lines)
     split = round(len(lines) * (1 - HELPER_SHARE))
-    _work = (validator, lines[split:])
-    try:
-        with multiprocessing.get_context("fork").Pool(1) as helper:
-            later = helper.apply_async(_check_in_helper)
-            rows, issues = _check(validator, lines[:split])
-            packed = later.get()
-    finally:
-        _work = None
+    with forked_helper((validator, lines[split:])) as helper:
+        later = helper.apply_async(_check_in_helper)
+        rows, issues = _check(validator, lines[:split])
+        packed = later.get()
     more_rows, more_issues = _unpack(validator, packed)
     return rows + more_rows, issues + more_issues
 
@@ -57,8 +48,7 @@ def _check(validator: RowValidator, lines: Lines) -> tuple[list[Row], list[Issue
 
 
 def _check_in_helper() -> Packed:
-    assert _work is not None, "the helper is forked after the work is set"
-    validator, lines = _work
+    validator, lines = helper_work()
     rows, issues = _check(validator, lines)
     return [_pack(validator, row) for row in rows], [tuple(vars(i).values()) for i in issues]
 
