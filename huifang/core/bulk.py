@@ -6,7 +6,8 @@ rows that difference is minutes. PostgreSQL gets COPY, SQLite a prepared execute
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -68,6 +69,45 @@ def use_large_cache(megabytes: int = 256) -> None:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = -{megabytes * 1024}")
+
+
+# How far the write-ahead log of SQLite may grow during a bulk write before it is copied
+# back into the database file.
+BULK_WAL_BYTES = 1 << 30
+
+
+@contextmanager
+def wal_write_back_deferred() -> Iterator[None]:
+    """Copy the write-ahead log back into the database file once, after a bulk write,
+    instead of after every commit that finds it longer than a thousand pages.
+
+    A bulk write into the indexes of a large table dirties most of their pages in every
+    transaction; SQLite's automatic checkpoint then copies and syncs all of them after
+    each commit. Deferred, each page is copied once (see `wal_write_back`). Commits stay
+    durable as before: the log is the database until it is copied back.
+    """
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA page_size")
+        page_size = cursor.fetchone()[0]
+        cursor.execute("PRAGMA wal_autocheckpoint")
+        pages = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {BULK_WAL_BYTES // page_size}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
+
+def wal_write_back() -> None:
+    """Copy the write-ahead log into the SQLite database file now, as far as no reader
+    still needs it (a passive checkpoint: it waits for nobody)."""
+    if connection.vendor == "sqlite" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def insert_rows(

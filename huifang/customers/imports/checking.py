@@ -16,7 +16,7 @@ from huifang.customers.imports.rows import Issue, PurchaseRow, Row, RowValidator
 
 # Below this many rows a second process saves less than starting it costs.
 PARALLEL_FROM_ROWS = 20_000
-HELPER_SHARE = 0.45
+HELPER_SHARE = 0.40
 
 Lines = Sequence[tuple[int, list[Cell]]]
 Packed = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]

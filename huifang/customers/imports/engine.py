@@ -39,7 +39,12 @@ from django.utils.translation import gettext_lazy
 from huifang.accounts.models import User
 from huifang.audit.models import Action
 from huifang.audit.services import Change, audit_record_many
-from huifang.core.bulk import insert_rows, use_large_cache
+from huifang.core.bulk import (
+    insert_rows,
+    use_large_cache,
+    wal_write_back,
+    wal_write_back_deferred,
+)
 from huifang.customers.imports.ahead import drafts_ahead
 from huifang.customers.imports.checking import check_rows
 from huifang.customers.imports.drafts import (
@@ -90,7 +95,7 @@ log = logging.getLogger(__name__)
 
 # Customers matched and written at a time (and drafted ahead by the helper process).
 CHUNK_GROUPS = 10_000
-FIRST_CHUNK_GROUPS = 2_000
+FIRST_CHUNK_GROUPS = 5_000
 # A transaction takes chunks until it has held the write lock this long. Each commit writes
 # every index page it touched; in an archive of a million, committing every 10,000
 # customers rewrote the same pages ten times over (a third of the import's time). A few
@@ -183,11 +188,14 @@ class Importer:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            return self._run()
+            with wal_write_back_deferred():
+                return self._run()
         finally:
+            # After the job shows as done: housekeeping the user need not wait for.
             if enabled:
                 gc.enable()
             gc.collect()
+            wal_write_back()
 
     def _run(self) -> ImportJob:
         job = self.job
@@ -219,7 +227,7 @@ class Importer:
         before = Customer.objects.count()
         merged_into: set[int] = set()
         created: list[int] = []
-        # The first chunk is drafted here, so it is small: the helper starts on the next
+        # The first chunk is drafted here, so it is smaller: the helper starts on the next
         # meanwhile, and the writes begin at once.
         first = min(FIRST_CHUNK_GROUPS, CHUNK_GROUPS)
         chunks = [groups[:first]] if groups else []
@@ -287,16 +295,17 @@ class Importer:
 
     def _write_chunk(self, groups: Sequence[Group], drafts: Sequence[Draft]) -> ChunkResult:
         result = ChunkResult()
-        by_phone = self._customers_with_phones([p for g in groups for p in g.phones])
-        by_pair = self._customers_with_pairs([p for g in groups for p in g.pairs])
+        keys = [(group.phones, group.pairs) for group in groups]
+        by_phone = self._customers_with_phones([p for phones, _ in keys for p in phones])
+        by_pair = self._customers_with_pairs([p for _, pairs in keys for p in pairs])
         orders = self._existing_orders(
             [r.purchase.order_no for g in groups for r in g.rows if r.purchase]
         )
         new: list[tuple[Group, Draft]] = []
         existing: dict[int, list[tuple[Group, Record]]] = defaultdict(list)
-        for group, draft in zip(groups, drafts, strict=True):
-            matched = {by_phone[p] for p in group.phones if p in by_phone}
-            matched |= {by_pair[p] for p in group.pairs if p in by_pair}
+        for group, draft, (phones, pairs) in zip(groups, drafts, keys, strict=True):
+            matched = {by_phone[p] for p in phones if p in by_phone}
+            matched |= {by_pair[p] for p in pairs if p in by_pair}
             if len(matched) > 1:
                 ids = "、".join(str(i) for i in sorted(matched))
                 reason = _(
