@@ -411,6 +411,7 @@ class Importer:
         (company, name) index once per pair on both databases; SQLite answers the shorter
         `(company, name) IN (VALUES …)` by scanning the whole table."""
         found: dict[tuple[str, str], int] = {}
+        pairs = sorted(set(pairs))  # the probes of one query then stay in a few index pages
         table = connection.ops.quote_name(Customer._meta.db_table)
         for start in range(0, len(pairs), 400):
             chunk = pairs[start : start + 400]
@@ -717,6 +718,7 @@ def _rows_where_in(sql: str, model: type[Model], values: list[str]) -> list[tupl
     """Rows of ``sql`` (with {table} and {values} to fill) for ``values``, a thousand per
     query: plain SQL, as the ORM spends more building a thousand-value IN than running it."""
     table = connection.ops.quote_name(model._meta.db_table)
+    values = sorted(set(values))  # each query then probes a narrow range of the index
     rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(values), 1000):

@@ -195,6 +195,8 @@ def _table(found: Grid, *, with_rows: bool) -> Table:
     if not grid or not any(any(_texts(row)) for row in grid):
         raise ImportFileError(_("The file is empty."))
     width = max(len(row) for row in grid)
+    if not with_rows:  # the headings alone: leave the hundred thousand rows below as they are
+        grid = grid[: _heading_rows_limit(merged)]
     grid = [list(row) + [""] * (width - len(row)) for row in grid]
     best, _score = _best_heading_row(grid)
     top, bottom = _heading_block(grid, merged, best)
@@ -230,6 +232,16 @@ def _table(found: Grid, *, with_rows: bool) -> Table:
             if any(cell not in BLANK and text_of(cell) for cell in cells):
                 table.rows.append((index + 1, cells))
     return table
+
+
+def _heading_rows_limit(merged: list[Range]) -> int:
+    """How many rows from the top the headings can reach: the rows scanned for them, the
+    one below, and any cell merged down from there."""
+    limit = HEADER_SCAN_ROWS + 2
+    for (r1, _c1), (r2, _c2) in merged:
+        if r1 < limit:
+            limit = max(limit, r2 + 2)
+    return limit
 
 
 def _heading_block(grid: list[list[Cell]], merged: list[Range], best: int) -> tuple[int, int]:
