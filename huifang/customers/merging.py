@@ -60,6 +60,8 @@ def customer_merge(
     changes.update(_fill_blanks(kept, duplicate, result))
     dropped = _drop_repeated(kept, duplicate)
     moved_keys = _move_followups(kept, duplicate)
+    if "refused_channels" in changes:  # the kept customer's own plans on a channel now refused
+        moved_keys |= _planned_on_refused(kept)
     if kept.contacts.exists():  # the kept customer's primary contact stays the primary one
         duplicate.contacts.update(is_primary=False)
     for rel in customer_references():
@@ -197,6 +199,22 @@ def _move_followups(kept: Customer, duplicate: Customer) -> set[str]:
             ]
         followup.save(update_fields=["dedupe_key", "status", "reasons"])
     return again
+
+
+def _planned_on_refused(kept: Customer) -> set[str]:
+    """Keys of the kept customer's own follow-ups, only planned and not yet announced,
+    on a channel it now refuses: the duplicate brought the refusal, so they are placed
+    again with the moved ones (on another channel, or cancelled if none is left)."""
+    from huifang.followups.models import FollowUp, FollowUpStatus
+
+    return set(
+        FollowUp.objects.filter(
+            customer=kept,
+            status=FollowUpStatus.PLANNED,
+            announced_at__isnull=True,
+            channel__in=kept.refused_channels,
+        ).values_list("dedupe_key", flat=True)
+    )
 
 
 def _place_moved_followups(

@@ -227,6 +227,34 @@ def test_the_merge_audit_entry_names_what_was_placed_again(org: Org) -> None:
     assert "跟进使用感受：客户合并：已有相同目的的回访" in lines
 
 
+@pytest.mark.parametrize(
+    ("kept_refuses", "status", "channel", "at", "code"),
+    [
+        ([], "planned", "sms", "2026-11-26 10:00", "channel_switched"),
+        (["sms", "email", "wechat"], "cancelled", "phone", "2026-11-26 10:00", "channel_refused"),
+    ],
+    ids=["switched to another channel", "cancelled when no channel is left"],
+)
+def test_a_channel_the_duplicate_refused_moves_the_kept_customers_own_plans_off_it(
+    org: Org, kept_refuses: list[str], status: str, channel: str, at: str, code: str
+) -> None:
+    kept = customer(org, "王强", refused_channels=kept_refuses)
+    duplicate = customer(org, "王强", refused_channels=["phone"])
+    own = planned(kept, "确认修复效果", sh(11, 26, 10), channel="phone")
+    announced = planned(kept, "跟进使用感受", sh(11, 30, 10), channel="phone", announced_at=NOW)
+
+    customer_merge(actor=org.supervisor, kept=kept, duplicate=duplicate, now=NOW)
+
+    own.refresh_from_db()
+    assert (own.status, own.channel, local(own.scheduled_at)) == (status, channel, at)
+    assert code in [r["code"] for r in own.reasons]
+    assert any(r["detail"].startswith("客户合并：") for r in own.reasons)
+    announced.refresh_from_db()  # the customer was told this time: it stays as it is
+    assert (announced.status, announced.channel, announced.reasons) == ("planned", "phone", [])
+    lines = entries_for(kept).get(action="merge").changes["followups"][1]
+    assert any(line.startswith("确认修复效果：客户合并：") for line in lines)
+
+
 def test_an_announced_or_started_followup_keeps_its_time(org: Org) -> None:
     kept = customer(org, "王强")
     duplicate = customer(org, "王强")
