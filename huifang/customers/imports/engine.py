@@ -45,6 +45,7 @@ from huifang.core.bulk import (
     wal_write_back,
     wal_write_back_deferred,
 )
+from huifang.core.memory import cycle_collection_paused
 from huifang.customers.imports.ahead import drafts_ahead
 from huifang.customers.imports.checking import check_rows
 from huifang.customers.imports.drafts import (
@@ -182,18 +183,11 @@ class Importer:
     # --- the whole run -------------------------------------------------------------------
 
     def run(self) -> ImportJob:
-        # A hundred thousand rows stay alive for the whole run; with the cycle collector on,
-        # every full collection walks all of them again and the import slows as it grows.
-        # The run makes no cycles worth collecting early; one collection at the end.
-        enabled = gc.isenabled()
-        gc.disable()
         try:
-            with wal_write_back_deferred():
+            with cycle_collection_paused(), wal_write_back_deferred():
                 return self._run()
         finally:
             # After the job shows as done: housekeeping the user need not wait for.
-            if enabled:
-                gc.enable()
             gc.collect()
             wal_write_back()
 

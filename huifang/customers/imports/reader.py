@@ -22,6 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
+from huifang.core.memory import cycle_collection_paused
 from huifang.customers.imports.fields import heading_score
 
 HEADER_SCAN_ROWS = 20
@@ -72,13 +73,14 @@ def read_table(path: str | Path, name: str, *, rows: bool = True) -> Table:
     ``rows=False`` only the headings (and how many rows lie below them)."""
     suffix = Path(name).suffix.lower()
     grids: list[Grid]
-    if suffix == ".csv":
-        lines = _csv_rows(Path(path).read_bytes())
-        grids = [Grid("", lines, [], len(lines))]
-    else:
-        grids = _remembered_grids(path)
-    best = max(grids, key=lambda grid: _best_heading_row(grid.cells)[1])
-    return _table(best, with_rows=rows)
+    with cycle_collection_paused():  # a million cells, and not one cycle among them
+        if suffix == ".csv":
+            lines = _csv_rows(Path(path).read_bytes())
+            grids = [Grid("", lines, [], len(lines))]
+        else:
+            grids = _remembered_grids(path)
+        best = max(grids, key=lambda grid: _best_heading_row(grid.cells)[1])
+        return _table(best, with_rows=rows)
 
 
 # Parsing a workbook costs far more than keeping its cells: the upload (headings), the
