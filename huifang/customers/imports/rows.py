@@ -131,6 +131,9 @@ class RowValidator:
         self.column_names = {
             key: f"{column_letter(index)} {headings[index]}" for index, key in mapping.items()
         }
+        # A file repeats its dates and amounts thousands of times: each distinct cell is
+        # read once (by type too: 1 and 1.0 and True are different cells).
+        dates = functools.lru_cache(maxsize=4096, typed=True)(parse_date)
         self.parsers: dict[str, Callable[[Any], Any]] = {
             "phone": self._phone,
             "email": parse_email,
@@ -138,11 +141,11 @@ class RowValidator:
             "preferred_window": parse_window,
             "opted_out": parse_yes_no,
             "quantity": parse_quantity,
-            "amount": parse_amount,
-            "purchased_on": parse_date,
-            "delivered_on": parse_date,
-            "first_used_on": parse_date,
-            "contract_end_on": parse_date,
+            "amount": functools.lru_cache(maxsize=4096, typed=True)(parse_amount),
+            "purchased_on": dates,
+            "delivered_on": dates,
+            "first_used_on": dates,
+            "contract_end_on": dates,
             "tags": self._tags,
         }
         self.purchase_keys = [key for key in self.mapping.values() if key in PURCHASE_KEYS]
