@@ -195,9 +195,10 @@ def report(label: str, result: dict[str, Any], rows: int) -> None:
         f" rows/s  limit {limit:.0f} s -> {verdict} limit  [load {os.getloadavg()[0]:.1f}]",
         flush=True,
     )
+    after = "SQLite's log written back, memory freed" if "sqlite" in label else "memory freed"
     print(
         f"  {'':34s} done after {result['import']:.1f} s; the run returned after"
-        f" {result['returned']:.1f} s (log written back, memory freed)",
+        f" {result['returned']:.1f} s ({after})",
         flush=True,
     )
     print(
