@@ -43,6 +43,9 @@ class AuditEntry(models.Model):
 
     # No index of its own: ids grow with time, and the trail is read newest first by id.
     at = models.DateTimeField(_("when"), default=timezone.now)
+    # Neither reference is a database constraint: the trail outlives what it names (Django
+    # still clears the actor of a deleted user and protects content types), and an import
+    # of a hundred thousand customers would otherwise check both on every entry.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
@@ -51,6 +54,7 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,  # audit_actor_idx (actor, id)
+        db_constraint=False,
     )
     # Kept as text as well: the entry must still say who it was after the user is deleted.
     actor_name = models.CharField(_("who (name)"), max_length=80, blank=True)
@@ -61,6 +65,7 @@ class AuditEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         db_index=False,  # audit_target_idx (target_type, target_id, id)
+        db_constraint=False,
     )
     target_id = models.PositiveBigIntegerField(_("object id"))
     target_repr = models.CharField(_("object"), max_length=200, blank=True)
