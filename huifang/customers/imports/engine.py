@@ -387,11 +387,12 @@ class Importer:
             changed = changed or seen is not None or bool(reason)
         return Group(rows=kept) if changed else group
 
-    def _count_rows(self, group: Group, first: str, result: ChunkResult) -> None:
-        result.outcomes[first] += 1
-        result.outcomes["merged" if first in {"created", "updated"} else first] += (
-            len(group.rows) - 1
-        )
+    def _count_rows(self, groups: Sequence[Group], first: str, result: ChunkResult) -> None:
+        """The first row of each group counts as ``first`` and the others as merged into
+        it; rows that changed nothing all count as ``first`` (unchanged)."""
+        further = sum(len(group.rows) for group in groups) - len(groups)
+        result.outcomes[first] += len(groups)
+        result.outcomes["merged" if first in {"created", "updated"} else first] += further
 
     # --- new customers -------------------------------------------------------------------
 
@@ -419,8 +420,7 @@ class Importer:
             result.changes.append(
                 Change(Action.IMPORT, customer_id, draft.label, draft.changes, draft.note)
             )
-        result.outcomes["created"] += len(new)
-        result.outcomes["merged"] += sum(len(group.rows) for group, _draft in new) - len(new)
+        self._count_rows([group for group, _draft in new], "created", result)
         _insert(Customer, ["id", *CUSTOMER_COLUMNS, "created_at", "updated_at"], customers)
         _insert(Contact, ["customer_id", *CONTACT_COLUMNS], contacts)
         _insert(CustomerTag, ["customer_id", "tag_id"], tag_rows)
@@ -492,9 +492,9 @@ class Importer:
                         )
                     )
                     result.merged_into.append(customer_id)
-                    self._count_rows(group, "updated", result)
+                    self._count_rows([group], "updated", result)
                 else:
-                    self._count_rows(group, "unchanged", result)
+                    self._count_rows([group], "unchanged", result)
         _insert(Contact, ["customer_id", *CONTACT_COLUMNS], new_contacts)
         _insert(CustomerTag, ["customer_id", "tag_id"], new_tags)
         _insert(Purchase, ["customer_id", *PURCHASE_COLUMNS], new_purchases)
